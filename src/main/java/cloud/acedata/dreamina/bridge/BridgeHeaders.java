@@ -1,0 +1,42 @@
+package cloud.acedata.dreamina.bridge;
+
+import java.util.Set;
+
+/**
+ * Names of the record headers the bridge writes. The contract ones appear on the output and dead-letter
+ * topics; the {@code dreamina.pending.*} ones only on the internal pending topic. Every value is written
+ * as a UTF-8 string (an Integer header would reach Kafka as four binary bytes).
+ */
+public final class BridgeHeaders {
+
+    public static final String TASK_ID = "dreamina.task.id";
+    public static final String TRACE_ID = "dreamina.trace.id";
+    public static final String VIDEO_URL = "dreamina.video.url";
+    public static final String STATUS = "dreamina.status";
+
+    public static final String ERROR_CODE = "dreamina.error.code";
+    public static final String ERROR_MESSAGE = "dreamina.error.message";
+    public static final String HTTP_STATUS = "dreamina.http.status";
+
+    public static final String ORIGIN_TOPIC = "dreamina.origin.topic";
+    public static final String ORIGIN_PARTITION = "dreamina.origin.partition";
+    public static final String ORIGIN_OFFSET = "dreamina.origin.offset";
+
+    /** Epoch millis at which the task is next due for a poll. */
+    public static final String PENDING_DUE = "dreamina.pending.due";
+    /** Epoch millis after which a still unfinished task is dead-lettered as {@code poll_timeout}. */
+    public static final String PENDING_DEADLINE = "dreamina.pending.deadline";
+    /** How many times the task was polled and found unfinished. */
+    public static final String PENDING_POLLS = "dreamina.pending.polls";
+
+    /** Headers that describe the bridge's own scheduling state: never copied to the output or dead-letter topics. */
+    public static final Set<String> INTERNAL = Set.of(PENDING_DUE, PENDING_DEADLINE, PENDING_POLLS);
+
+    /** Error codes the bridge itself assigns (the API's own codes pass through unchanged). */
+    public static final String CODE_INVALID_INPUT = "invalid_input";
+    public static final String CODE_TASK_FAILED = "task_failed";
+    public static final String CODE_POLL_TIMEOUT = "poll_timeout";
+
+    private BridgeHeaders() {
+    }
+}

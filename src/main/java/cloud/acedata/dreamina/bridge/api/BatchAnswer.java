@@ -1,0 +1,64 @@
+package cloud.acedata.dreamina.bridge.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads a {@code retrieve_batch} answer {@code {"items":[detail, …],"count":N}} into each item's detail, keyed by
+ * its top-level {@code id} (never {@code data.task_id}, whose hyphens differ). Each item keeps its exact bytes as
+ * the API sent them, so the output record carries the detail unchanged. A task missing from {@code items} has no
+ * result yet.
+ */
+final class BatchAnswer {
+
+    private BatchAnswer() {
+    }
+
+    static Map<String, TaskPoller.RawDetail> detailsById(byte[] body, ObjectMapper mapper) throws IOException {
+        Map<String, TaskPoller.RawDetail> details = new HashMap<>();
+        try (JsonParser parser = mapper.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("items".equals(field) && value == JsonToken.START_ARRAY) {
+                    readItems(parser, body, mapper, details);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new IOException("trailing content after the JSON object");
+            }
+        }
+        return details;
+    }
+
+    private static void readItems(JsonParser parser, byte[] body, ObjectMapper mapper,
+                                  Map<String, TaskPoller.RawDetail> details) throws IOException {
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                continue;
+            }
+            int start = (int) parser.currentTokenLocation().getByteOffset();
+            parser.skipChildren();
+            int end = (int) parser.currentLocation().getByteOffset();
+            byte[] raw = Arrays.copyOfRange(body, start, end);
+            JsonNode node = mapper.readTree(raw);
+            JsonNode id = node.get("id");
+            if (id != null && id.isTextual()) {
+                details.put(id.asText(), new TaskPoller.RawDetail(node, raw, null));
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package cloud.acedata.dreamina.bridge.camel;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.util.Properties;
+
+/**
+ * Client settings for the bridge's own Kafka clients (the pending-topic consumer and the admin that creates the
+ * pending topic), taken from the {@code kafka} component's configuration — brokers, security, SASL, SSL and
+ * {@code additionalProperties} — so an operator configures Kafka once, under {@code camel.component.kafka.*}.
+ */
+public final class KafkaClients {
+
+    private final CamelContext context;
+
+    public KafkaClients(CamelContext context) {
+        this.context = context;
+    }
+
+    public Properties pendingConsumer(String groupId, int maxPollRecords) {
+        KafkaConfiguration configuration = componentConfiguration();
+        configuration.setGroupId(groupId);
+        Properties properties = configuration.createConsumerProperties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // Offsets move only after a batch's outcomes were acknowledged, and a new group loses nothing.
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + ProcessHandle.current().pid());
+        return properties;
+    }
+
+    public Properties admin() {
+        KafkaConfiguration configuration = componentConfiguration();
+        Properties consumer = configuration.createConsumerProperties();
+        consumer.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
+        Properties admin = new Properties();
+        for (String name : AdminClientConfig.configNames()) {
+            if (consumer.containsKey(name)) {
+                admin.put(name, consumer.get(name));
+            }
+        }
+        admin.remove(AdminClientConfig.CLIENT_ID_CONFIG);
+        return admin;
+    }
+
+    private KafkaConfiguration componentConfiguration() {
+        KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
+        return kafka.getConfiguration().copy();
+    }
+}

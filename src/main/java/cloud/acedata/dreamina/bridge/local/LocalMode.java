@@ -1,0 +1,82 @@
+package cloud.acedata.dreamina.bridge.local;
+
+import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * Decides the mode before anything is configured. With neither {@code camel.component.kafka.brokers} nor
+ * {@code dreamina.api.token} set, it starts an embedded Kafka broker and the Tasks API simulator, points the bridge
+ * at them and, once the bridge runs, sends a few sample tasks. A configured broker or token never starts them;
+ * one without the other is a configuration error.
+ */
+public final class LocalMode extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalMode.class);
+    static final String BROKERS = "camel.component.kafka.brokers";
+    static final String TOKEN = "dreamina.api.token";
+
+    private EmbeddedKafka kafka;
+    private TasksApiSimulator simulator;
+
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        boolean broker = isSet(properties, BROKERS);
+        boolean token = isSet(properties, TOKEN);
+        if (broker && token) {
+            LOG.info("\n==== dreamina-bridge: CONNECTED MODE — Kafka {} , Tasks API {} ====",
+                    properties.resolveProperty(BROKERS).orElse(""),
+                    properties.resolveProperty("dreamina.api.base-url").orElse("https://api.acedata.cloud"));
+            return;
+        }
+        if (broker) {
+            throw new IllegalStateException("A Kafka broker is configured but no API token: set DREAMINA_API_TOKEN "
+                    + "(local mode runs only when neither is set)");
+        }
+        if (token) {
+            throw new IllegalStateException("An API token is configured but no Kafka broker: set "
+                    + "CAMEL_COMPONENT_KAFKA_BROKERS (local mode runs only when neither is set)");
+        }
+        String localToken = "local-" + UUID.randomUUID();
+        kafka = EmbeddedKafka.start();
+        simulator = new TasksApiSimulator(localToken).start();
+        properties.addOverrideProperty(BROKERS, kafka.bootstrapServers());
+        properties.addOverrideProperty(TOKEN, localToken);
+        properties.addOverrideProperty("dreamina.api.base-url", simulator.baseUrl());
+        LOG.info("\n==== dreamina-bridge: LOCAL MODE — embedded Kafka at {} and the Tasks API simulator at {} "
+                + "(no broker and no token configured) ====", kafka.bootstrapServers(), simulator.baseUrl());
+    }
+
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        if (simulator == null) {
+            return;
+        }
+        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        int count = Integer.parseInt(properties.resolveProperty("dreamina.local.sample-tasks").orElse("4"));
+        String topic = properties.resolveProperty("dreamina.topic.input").orElse("dreamina.tasks");
+        SampleTasks.send(kafka.bootstrapServers(), topic, simulator, count);
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        if (simulator != null) {
+            simulator.close();
+            simulator = null;
+        }
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+    }
+
+    private static boolean isSet(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).map(String::trim).filter(value -> !value.isEmpty()).isPresent();
+    }
+}

@@ -1,0 +1,277 @@
+package cloud.acedata.dreamina.bridge.schedule;
+
+import cloud.acedata.dreamina.bridge.api.ApiUnavailableException;
+import cloud.acedata.dreamina.bridge.task.PendingTask;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Consumes the pending topic and hands tasks to the {@link DueTaskHandler} when they are due, without ever
+ * blocking the consumer: a partition whose next record is not due yet is sought back to that record and
+ * {@linkplain KafkaConsumer#pause paused} until its due time, while {@code poll()} goes on (heartbeats, rebalances).
+ * This is the non-blocking retry-topic pattern: in-flight state lives in Kafka, memory holds at most one poll.
+ * <p>
+ * Offsets are committed only after the handler returned for a batch, that is after every outcome was acknowledged.
+ * When the handler fails, the partitions are sought back to their first unhandled record and paused: until the
+ * API is available again ({@link ApiUnavailableException#retryAt()}), or for a short error pause otherwise.
+ */
+public final class PendingTaskScheduler implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PendingTaskScheduler.class);
+    private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
+
+    private final Supplier<KafkaConsumer<String, byte[]>> consumerFactory;
+    /** Used by the scheduler's thread only (KafkaConsumer is not thread-safe), but for wakeup(). */
+    private final String topic;
+    private final int batchSize;
+    private final Duration errorPause;
+    private final DueTaskHandler handler;
+    private final Clock clock;
+
+    private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+    private volatile boolean running;
+    private volatile Thread thread;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    public PendingTaskScheduler(Supplier<KafkaConsumer<String, byte[]>> consumerFactory, String topic, int batchSize,
+                                Duration errorPause, DueTaskHandler handler, Clock clock) {
+        this.consumerFactory = consumerFactory;
+        this.topic = topic;
+        this.batchSize = batchSize;
+        this.errorPause = errorPause;
+        this.handler = handler;
+        this.clock = clock;
+    }
+
+    /** Creates the consumer here, so that a configuration error fails the start instead of a background thread. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        consumer = consumerFactory.get();
+        running = true;
+        thread = new Thread(this, "pending-task-scheduler");
+        thread.start();
+    }
+
+    /**
+     * Stops after the batch in hand is handled and committed, so a graceful stop neither loses nor repeats work.
+     * Interrupts the consumer only when that takes longer than {@code timeout}.
+     */
+    public void stop(Duration timeout) throws InterruptedException {
+        running = false;
+        Thread current = thread;
+        if (current == null) {
+            return;
+        }
+        current.join(timeout.toMillis());
+        if (current.isAlive()) {
+            LOG.warn("Pending-task scheduler still busy after {} ms: interrupting it", timeout.toMillis());
+            KafkaConsumer<String, byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
+            current.join(timeout.toMillis());
+        }
+        thread = null;
+    }
+
+    public boolean isRunning() {
+        return running && thread != null && thread.isAlive();
+    }
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<String, byte[]> c = consumer) {
+            c.subscribe(List.of(topic), new ForgetRevoked());
+            while (running) {
+                resumeDuePartitions();
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = c.poll(pollWait());
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    LOG.warn("Polling the pending topic failed, retrying: {}", e.toString());
+                    continue;
+                }
+                if (!records.isEmpty()) {
+                    handle(records);
+                }
+            }
+        } catch (WakeupException e) {
+            LOG.info("Pending-task scheduler woken up to stop");
+        } catch (RuntimeException e) {
+            LOG.error("Pending-task scheduler stopped by an unexpected error", e);
+            throw e;
+        } finally {
+            consumer = null;
+        }
+    }
+
+    private void handle(ConsumerRecords<String, byte[]> records) {
+        Instant now = clock.instant();
+        List<ConsumerRecord<String, byte[]>> due = new ArrayList<>();
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                PendingTask task = toTask(record);
+                Instant dueAt = Instant.ofEpochMilli(task.dueAtMillis());
+                if (dueAt.isAfter(now)) {
+                    pauseAt(partition, record.offset(), dueAt);
+                    break;
+                }
+                due.add(record);
+            }
+        }
+        for (int from = 0; from < due.size(); from += batchSize) {
+            List<ConsumerRecord<String, byte[]>> batch = due.subList(from, Math.min(due.size(), from + batchSize));
+            if (!handleBatch(batch, due.subList(from, due.size()))) {
+                return;
+            }
+        }
+    }
+
+    /** @return whether the batch was handled and committed */
+    private boolean handleBatch(List<ConsumerRecord<String, byte[]>> batch,
+                                List<ConsumerRecord<String, byte[]>> unhandled) {
+        List<PendingTask> tasks = new ArrayList<>(batch.size());
+        batch.forEach(record -> tasks.add(toTask(record)));
+        try {
+            handler.handle(tasks);
+        } catch (Exception e) {
+            ApiUnavailableException unavailable = findCause(e, ApiUnavailableException.class);
+            Instant retryAt;
+            if (unavailable != null) {
+                retryAt = unavailable.retryAt();
+                LOG.debug("API unavailable ({}): {} tasks wait until {}", unavailable.getMessage(), unhandled.size(),
+                        retryAt);
+            } else {
+                retryAt = clock.instant().plus(errorPause);
+                LOG.warn("Handling {} due tasks failed; they stay pending and are retried in {} ms: {}",
+                        batch.size(), errorPause.toMillis(), e.toString());
+            }
+            rewind(unhandled, retryAt);
+            return false;
+        }
+        try {
+            consumer.commitSync(nextOffsets(batch));
+        } catch (KafkaException e) {
+            // The outcomes are written; the tasks will be handled again by whoever owns the partition next
+            // (at-least-once). Keep going: a commit failure must not stop polling.
+            LOG.warn("Committing {} handled pending tasks failed; they may be handled again: {}", batch.size(),
+                    e.toString());
+        }
+        return true;
+    }
+
+    private void rewind(List<ConsumerRecord<String, byte[]>> unhandled, Instant until) {
+        Map<TopicPartition, Long> firstUnhandled = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> record : unhandled) {
+            firstUnhandled.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+        }
+        firstUnhandled.forEach((partition, offset) -> consumer.seek(partition, offset));
+        // The API is unavailable for every task, not only these: pause every partition of this instance.
+        for (TopicPartition partition : consumer.assignment()) {
+            Instant current = pausedUntil.get(partition);
+            pausedUntil.put(partition, current != null && current.isAfter(until) ? current : until);
+        }
+        consumer.pause(consumer.assignment());
+    }
+
+    private void pauseAt(TopicPartition partition, long offset, Instant until) {
+        consumer.seek(partition, offset);
+        consumer.pause(List.of(partition));
+        pausedUntil.merge(partition, until, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    private void resumeDuePartitions() {
+        Instant now = clock.instant();
+        List<TopicPartition> resume = new ArrayList<>();
+        pausedUntil.entrySet().removeIf(entry -> {
+            if (!entry.getValue().isAfter(now)) {
+                resume.add(entry.getKey());
+                return true;
+            }
+            return false;
+        });
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    private Duration pollWait() {
+        Instant now = clock.instant();
+        Duration wait = MAX_POLL_WAIT;
+        for (Instant until : pausedUntil.values()) {
+            Duration left = Duration.between(now, until);
+            if (left.compareTo(wait) < 0) {
+                wait = left.isNegative() ? Duration.ZERO : left;
+            }
+        }
+        return wait;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : batch) {
+            offsets.put(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1));
+        }
+        return offsets;
+    }
+
+    static PendingTask toTask(ConsumerRecord<String, byte[]> record) {
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value());
+        }
+        return new PendingTask(record.key(), record.value(), headers);
+    }
+
+    private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** A revoked partition's pause belongs to its next owner, who reads the same due times from the records. */
+    private final class ForgetRevoked implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(pausedUntil::remove);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Newly assigned partitions start unpaused from their committed offsets.
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(pausedUntil::remove);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package cloud.acedata.dreamina.bridge.simulator;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One task known to the simulator. Immutable: its state at any moment follows from its {@link TaskScript} and
+ * the time elapsed since its creation.
+ */
+public final class SimulatedTask {
+
+    static final String MODEL = "omnihuman-1.5";
+    private static final String CDN = "https://cdn.acedata.cloud/";
+
+    /** Where a task is at a given moment. */
+    public enum Phase { INVISIBLE, PENDING, PROCESSING, FINISHED }
+
+    private final String id;
+    private final String traceId;
+    private final TaskScript script;
+    private final String imageUrl;
+    private final String audioUrl;
+    private final String videoUrl;
+    private final Instant createdAt;
+    private final long createdNanos;
+
+    SimulatedTask(String id, String traceId, TaskScript script) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.traceId = Objects.requireNonNull(traceId, "traceId");
+        this.script = Objects.requireNonNull(script, "script");
+        this.imageUrl = script.imageUrl() != null ? script.imageUrl() : CDN + randomName() + ".jpg";
+        this.audioUrl = script.audioUrl() != null ? script.audioUrl() : CDN + randomName() + ".wav";
+        this.videoUrl = script.outcome() == TaskScript.Outcome.DONE ? CDN + randomName() + ".mp4" : null;
+        this.createdAt = Instant.now();
+        this.createdNanos = System.nanoTime();
+    }
+
+    /** The task id: a hyphenated UUID, the key the bridge correlates on. */
+    public String id() {
+        return id;
+    }
+
+    public String traceId() {
+        return traceId;
+    }
+
+    /** The video URL a DONE task answers with once finished; {@code null} for every other outcome. */
+    public String videoUrl() {
+        return videoUrl;
+    }
+
+    public String imageUrl() {
+        return imageUrl;
+    }
+
+    public String audioUrl() {
+        return audioUrl;
+    }
+
+    public TaskScript script() {
+        return script;
+    }
+
+    public Phase phase() {
+        return phaseAt(System.nanoTime());
+    }
+
+    public boolean isVisible() {
+        return phase() != Phase.INVISIBLE;
+    }
+
+    public boolean isFinished() {
+        return phase() == Phase.FINISHED;
+    }
+
+    Phase phaseAt(long nowNanos) {
+        long age = nowNanos - createdNanos;
+        long visible = script.visibleAfter().toNanos();
+        if (age < visible) {
+            return Phase.INVISIBLE;
+        }
+        if (script.finishAfter() == null) {
+            return Phase.PENDING;
+        }
+        long finish = script.finishAfter().toNanos();
+        if (age >= finish && script.outcome() != TaskScript.Outcome.NEVER) {
+            return Phase.FINISHED;
+        }
+        // "pending" during the first half of the visible, unfinished span, then "processing".
+        long processingFrom = visible + Math.max(0, finish - visible) / 2;
+        return age < processingFrom ? Phase.PENDING : Phase.PROCESSING;
+    }
+
+    /** The task detail as the API answers it at {@code nowNanos}, or {@code null} while not yet visible. */
+    ObjectNode detailAt(long nowNanos) {
+        Phase phase = phaseAt(nowNanos);
+        if (phase == Phase.INVISIBLE) {
+            return null;
+        }
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode detail = json.objectNode();
+        detail.put("id", id);
+        detail.put("trace_id", traceId);
+        // "request" is the body sent when creating the task (dreamina-api.md).
+        ObjectNode request = detail.putObject("request");
+        request.put("model", MODEL);
+        request.put("image_url", imageUrl);
+        request.put("audio_url", audioUrl);
+        detail.set("response", responseAt(phase));
+        detail.put("created_at", createdAt.toString());
+        detail.put("started_at", createdAt.plus(script.visibleAfter()).toString());
+        if (phase == Phase.FINISHED) {
+            // finished_at and elapsed only once finished (guides/dreamina/dreamina_tasks.mdx).
+            Duration finishAfter = script.finishAfter();
+            detail.put("finished_at", createdAt.plus(finishAfter).toString());
+            detail.put("elapsed", finishAfter.toMillis() / 1000.0);
+        }
+        return detail;
+    }
+
+    private ObjectNode responseAt(Phase phase) {
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        if (phase == Phase.FINISHED && script.outcome() == TaskScript.Outcome.RESPONSE_FAILED) {
+            // The shape of the vendor's failure answer: {"success":false,"task_id","trace_id","error":{…}}
+            // (concepts/async-tasks.mdx).
+            response.put("success", false);
+            response.put("task_id", id);
+            response.put("trace_id", traceId);
+            ObjectNode error = response.putObject("error");
+            error.put("code", script.errorCode());
+            error.put("message", script.errorMessage());
+            return response;
+        }
+        // A failure status still comes with success=true: the status is the signal the vendor's CLI/SDK read.
+        response.put("success", true);
+        ObjectNode data = response.putObject("data");
+        // data.task_id is the id without hyphens: clients must correlate on the top-level id (dreamina-api.md).
+        data.put("task_id", id.replace("-", ""));
+        data.put("status", statusAt(phase));
+        if (phase == Phase.FINISHED && videoUrl != null) {
+            data.put("video_url", videoUrl);
+        }
+        // data echoes the inputs, so "some *_url is present" is not success (dreamina-api.md, pitfalls).
+        data.put("image_url", imageUrl);
+        data.put("audio_url", audioUrl);
+        return response;
+    }
+
+    private String statusAt(Phase phase) {
+        switch (phase) {
+            case PENDING:
+                return "pending";
+            case PROCESSING:
+                return "processing";
+            case FINISHED:
+                return script.outcome() == TaskScript.Outcome.FAILED ? script.failureStatus() : "done";
+            default:
+                throw new IllegalStateException("no status while " + phase);
+        }
+    }
+
+    private static String randomName() {
+        // Like the vendor's "634d760216.mp4": ten hex characters.
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+}

@@ -1,0 +1,67 @@
+package cloud.acedata.dreamina.bridge.task;
+
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A task waiting on the pending topic: the original input record (key and value, byte for byte, and its headers)
+ * plus the bridge's scheduling headers. Everything needed to publish, dead-letter or poll the task again lives in
+ * the record itself, so a restart loses nothing.
+ *
+ * @param key     the record key (the input record's key, or the task id when the input had none)
+ * @param value   the original input value, byte for byte
+ * @param headers every record header, raw
+ */
+public record PendingTask(String key, byte[] value, Map<String, byte[]> headers) {
+
+    public PendingTask {
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    public String header(String name) {
+        byte[] raw = headers.get(name);
+        return raw == null ? null : new String(raw, StandardCharsets.UTF_8);
+    }
+
+    public String taskId() {
+        return header(BridgeHeaders.TASK_ID);
+    }
+
+    public String traceId() {
+        return header(BridgeHeaders.TRACE_ID);
+    }
+
+    /** The id the task is tracked by: its task id, or its trace id where only that is known. */
+    public String trackingId() {
+        String id = taskId();
+        return id != null ? id : traceId();
+    }
+
+    public long dueAtMillis() {
+        return longHeader(BridgeHeaders.PENDING_DUE, 0L);
+    }
+
+    public long deadlineMillis() {
+        return longHeader(BridgeHeaders.PENDING_DEADLINE, Long.MAX_VALUE);
+    }
+
+    public int polls() {
+        return (int) longHeader(BridgeHeaders.PENDING_POLLS, 0L);
+    }
+
+    private long longHeader(String name, long fallback) {
+        String text = header(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package cloud.acedata.dreamina.bridge.task;
+
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What becomes of one pending task after a poll: a record for the output topic, the dead-letter topic, or the
+ * pending topic again. Builds the record (key, value, headers) exactly as the topic's contract says.
+ *
+ * @param destination where the record goes
+ * @param key         the record key
+ * @param value       the record value
+ * @param headers     the record headers; the bridge's own are strings, the input's pass through as raw bytes
+ */
+public record TaskOutcome(Destination destination, String key, byte[] value, Map<String, Object> headers) {
+
+    public enum Destination { OUTPUT, DEAD_LETTER, PENDING }
+
+    /** The finished task: key = task id, value = the detail exactly as the API returned it. */
+    public static TaskOutcome done(PendingTask task, String taskId, String traceId, byte[] detail, String videoUrl) {
+        Map<String, Object> headers = passThrough(task, false);
+        headers.put(BridgeHeaders.TASK_ID, taskId);
+        putIfKnown(headers, BridgeHeaders.TRACE_ID, traceId != null ? traceId : task.traceId());
+        headers.put(BridgeHeaders.VIDEO_URL, videoUrl);
+        headers.put(BridgeHeaders.STATUS, "done");
+        return new TaskOutcome(Destination.OUTPUT, taskId, detail, headers);
+    }
+
+    /**
+     * A dead letter: key and value are the input record's, so producing the value again replays the task.
+     *
+     * @param httpStatus the API's HTTP status when the reason came from the API, else null
+     */
+    public static TaskOutcome deadLetter(PendingTask task, String code, String message, Integer httpStatus) {
+        Map<String, Object> headers = passThrough(task, true);
+        putIfKnown(headers, BridgeHeaders.TASK_ID, task.taskId());
+        putIfKnown(headers, BridgeHeaders.TRACE_ID, task.traceId());
+        headers.put(BridgeHeaders.ERROR_CODE, code);
+        headers.put(BridgeHeaders.ERROR_MESSAGE, message == null ? code : message);
+        if (httpStatus != null) {
+            headers.put(BridgeHeaders.HTTP_STATUS, String.valueOf(httpStatus));
+        }
+        return new TaskOutcome(Destination.DEAD_LETTER, task.key(), task.value(), headers);
+    }
+
+    /** Not finished yet: the same record goes back to the pending topic, due again at {@code dueAtMillis}. */
+    public static TaskOutcome pollAgain(PendingTask task, String learnedTaskId, long dueAtMillis) {
+        Map<String, Object> headers = new LinkedHashMap<>(task.headers());
+        headers.put(BridgeHeaders.PENDING_DUE, String.valueOf(dueAtMillis));
+        headers.put(BridgeHeaders.PENDING_POLLS, String.valueOf(task.polls() + 1));
+        if (task.taskId() == null && learnedTaskId != null) {
+            headers.put(BridgeHeaders.TASK_ID, learnedTaskId);
+        }
+        headers.putIfAbsent(BridgeHeaders.PENDING_DEADLINE, String.valueOf(task.deadlineMillis()));
+        return new TaskOutcome(Destination.PENDING, task.key(), task.value(), headers);
+    }
+
+    public String header(String name) {
+        Object value = headers.get(name);
+        if (value instanceof byte[] raw) {
+            return new String(raw, StandardCharsets.UTF_8);
+        }
+        return value == null ? null : value.toString();
+    }
+
+    /**
+     * The input's own headers travel on; the scheduling headers never leave the pending topic, and the origin
+     * headers only go to the dead-letter topic (they describe where a dead letter came from).
+     */
+    private static Map<String, Object> passThrough(PendingTask task, boolean keepOrigin) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        task.headers().forEach((name, value) -> {
+            boolean origin = name.startsWith("dreamina.origin.");
+            if (!BridgeHeaders.INTERNAL.contains(name) && (keepOrigin || !origin)) {
+                headers.put(name, value);
+            }
+        });
+        return headers;
+    }
+
+    private static void putIfKnown(Map<String, Object> headers, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            headers.put(name, value);
+        }
+    }
+}

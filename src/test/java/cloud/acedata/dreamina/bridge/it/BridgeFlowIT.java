@@ -1,0 +1,382 @@
+package cloud.acedata.dreamina.bridge.it;
+
+import cloud.acedata.dreamina.bridge.simulator.Fault;
+import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
+import cloud.acedata.dreamina.bridge.simulator.TaskScript;
+import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
+import cloud.acedata.dreamina.bridge.simulator.TokenState;
+import cloud.acedata.dreamina.bridge.support.Await;
+import cloud.acedata.dreamina.bridge.support.BridgeInstance;
+import cloud.acedata.dreamina.bridge.support.KafkaBroker;
+import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static cloud.acedata.dreamina.bridge.support.KafkaTestClient.header;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The bridge's outside contract, end to end: a real Kafka broker (in-process KRaft), the Tasks API simulator, and
+ * the bridge built exactly as the jar builds it. Each test has its own topics and consumer group.
+ */
+@ExtendWith(KafkaBroker.class)
+class BridgeFlowIT {
+
+    private static final String TOKEN = "it-token-" + Long.toHexString(System.nanoTime());
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static TasksApiSimulator api;
+    private static KafkaTestClient kafka;
+
+    private String prefix;
+    private Map<String, String> settings;
+    private final List<BridgeInstance> bridges = new ArrayList<>();
+
+    @BeforeAll
+    static void startApi() {
+        api = new TasksApiSimulator(TOKEN).start();
+        kafka = new KafkaTestClient(KafkaBroker.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopApi() {
+        kafka.close();
+        api.close();
+    }
+
+    @BeforeEach
+    void topics() {
+        prefix = KafkaTestClient.uniqueName("flow");
+        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, prefix);
+        api.tokenState(TokenState.VALID);
+        api.clearFaults();
+        api.clearPoisonIds();
+        api.maxRequestsPerSecond(TasksApiSimulator.DEFAULT_MAX_REQUESTS_PER_SECOND);
+        kafka.createTopic(in(), 3);
+        kafka.createTopic(out(), 3);
+        kafka.createTopic(dlq(), 1);
+    }
+
+    @AfterEach
+    void stopBridges() throws Exception {
+        for (BridgeInstance bridge : bridges) {
+            bridge.close();
+        }
+        bridges.clear();
+    }
+
+    @Test
+    void finishedTasksArePublishedWithTheDetailAsReturnedAndTheContractHeaders() throws Exception {
+        SimulatedTask bare = api.createTask(TaskScript.done(Duration.ofMillis(600)));
+        SimulatedTask asyncAnswer = api.createTask(TaskScript.done(Duration.ofMillis(300)));
+        SimulatedTask byTrace = api.createTask(TaskScript.done(Duration.ofMillis(300)));
+        startBridge();
+
+        send("k-bare", bare.id());
+        send(null, "{\"success\":true,\"task_id\":\"" + asyncAnswer.id() + "\",\"trace_id\":\""
+                + asyncAnswer.traceId() + "\",\"data\":[]}");
+        send(null, "{\"trace_id\":\"" + byTrace.traceId() + "\"}");
+
+        Map<String, ConsumerRecord<String, byte[]>> byKey = kafka.awaitRecords(out(), 3, DEADLINE).stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+        for (SimulatedTask task : List.of(bare, asyncAnswer, byTrace)) {
+            ConsumerRecord<String, byte[]> record = byKey.get(task.id());
+            assertNotNull(record, "an output record keyed by the task id " + task.id());
+            JsonNode detail = JSON.readTree(record.value());
+            assertEquals(task.id(), detail.path("id").asText());
+            assertEquals("done", detail.path("response").path("data").path("status").asText());
+            assertEquals(task.videoUrl(), detail.path("response").path("data").path("video_url").asText());
+            assertEquals(task.id(), header(record, "dreamina.task.id"));
+            assertEquals(task.traceId(), header(record, "dreamina.trace.id"));
+            assertEquals(task.videoUrl(), header(record, "dreamina.video.url"));
+            assertEquals("done", header(record, "dreamina.status"));
+            assertNoInternalOrSecretHeaders(record);
+        }
+        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
+        Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0, () -> "input offsets committed");
+    }
+
+    @Test
+    void tasksKnownByIdArePolledTogetherWithRetrieveBatch() throws Exception {
+        settings.put("dreamina.poll.batch-size", "5");
+        List<SimulatedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(400))));
+        }
+        long batchesBefore = api.requestCount("retrieve_batch");
+        long singlesBefore = api.requestCount("retrieve");
+        startBridge();
+        for (SimulatedTask task : tasks) {
+            send(null, task.id());
+        }
+        kafka.awaitRecords(out(), 12, DEADLINE);
+        assertTrue(api.requestCount("retrieve_batch") > batchesBefore, "retrieve_batch used");
+        assertEquals(singlesBefore, api.requestCount("retrieve"), "no single retrieve for tasks known by id");
+        for (String body : api.lastRequestBodies()) {
+            JsonNode request = JSON.readTree(body);
+            if ("retrieve_batch".equals(request.path("action").asText())) {
+                assertTrue(request.path("ids").size() <= 5, "at most batch-size ids per request: " + body);
+            }
+        }
+    }
+
+    @Test
+    void invalidInputIsDeadLetteredWithItsOriginalBytesAndTheValidRecordBehindItCompletes() throws Exception {
+        SimulatedTask good = api.createTask(TaskScript.done(Duration.ofMillis(200)));
+        startBridge();
+        List<byte[]> poison = List.of(
+                new byte[0],
+                "{".getBytes(StandardCharsets.UTF_8),
+                "{\"task_id\": 42}".getBytes(StandardCharsets.UTF_8),
+                "not a task id!".getBytes(StandardCharsets.UTF_8),
+                new byte[] {(byte) 0xC3, (byte) 0x28, 0x00, (byte) 0xFF},
+                "[".repeat(20_000).getBytes(StandardCharsets.UTF_8),
+                "{\"success\":false,\"error\":{\"code\":\"bad_request\"}}".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < poison.size(); i++) {
+            kafka.send(in(), "poison-" + i, poison.get(i));
+        }
+        kafka.send(in(), "null-value", null);
+        send("good", good.id());
+
+        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.awaitRecords(dlq(), poison.size() + 1, DEADLINE);
+        Map<String, ConsumerRecord<String, byte[]>> byKey = deadLetters.stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+        for (int i = 0; i < poison.size(); i++) {
+            ConsumerRecord<String, byte[]> record = byKey.get("poison-" + i);
+            assertNotNull(record, "a dead letter for poison-" + i);
+            assertArrayEquals(poison.get(i), record.value() == null ? new byte[0] : record.value(),
+                    "the original bytes of poison-" + i);
+            assertEquals("invalid_input", header(record, "dreamina.error.code"));
+            assertNotNull(header(record, "dreamina.error.message"));
+            assertEquals(in(), header(record, "dreamina.origin.topic"));
+            assertNotNull(header(record, "dreamina.origin.partition"));
+            assertNotNull(header(record, "dreamina.origin.offset"));
+            assertNull(header(record, "dreamina.http.status"));
+        }
+        assertEquals("invalid_input", header(byKey.get("null-value"), "dreamina.error.code"));
+        ConsumerRecord<String, byte[]> output = kafka.awaitRecords(out(), 1, DEADLINE).get(0);
+        assertEquals(good.id(), output.key());
+        Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0, () -> "input offsets committed");
+        assertEquals(poison.size() + 1, kafka.readAll(dlq(), Duration.ofMillis(300)).size(),
+                "exactly one dead letter per invalid record");
+    }
+
+    @Test
+    void failedTasksAreDeadLetteredAsTaskFailedWithTheOriginalRecord() throws Exception {
+        SimulatedTask failed = api.createTask(TaskScript.failed("failed", Duration.ofMillis(200)));
+        SimulatedTask cancelled = api.createTask(TaskScript.failed("cancelled", Duration.ofMillis(200)));
+        SimulatedTask noVideo = api.createTask(TaskScript.doneWithoutVideo(Duration.ofMillis(200)));
+        SimulatedTask responseFailed = api.createTask(TaskScript.responseFailed(Duration.ofMillis(200)));
+        startBridge();
+        Map<String, SimulatedTask> byKey = Map.of("f1", failed, "f2", cancelled, "f3", noVideo, "f4", responseFailed);
+        byKey.forEach((key, task) -> send(key, task.id()));
+
+        for (ConsumerRecord<String, byte[]> record : kafka.awaitRecords(dlq(), 4, DEADLINE)) {
+            SimulatedTask task = byKey.get(record.key());
+            assertNotNull(task, "dead letter keyed by the input key: " + record.key());
+            assertEquals(task.id(), new String(record.value(), StandardCharsets.UTF_8), "original value");
+            assertEquals("task_failed", header(record, "dreamina.error.code"));
+            assertEquals(task.id(), header(record, "dreamina.task.id"));
+            assertEquals(in(), header(record, "dreamina.origin.topic"));
+            assertNotNull(header(record, "dreamina.error.message"));
+            assertNoInternalOrSecretHeaders(record);
+        }
+        assertEquals(0, kafka.readAll(out(), Duration.ofMillis(300)).size(), "nothing published");
+    }
+
+    @Test
+    void aTaskThatNeverFinishesIsDeadLetteredAsPollTimeoutAfterMaxWait() throws Exception {
+        settings.put("dreamina.poll.max-wait", "2s");
+        SimulatedTask never = api.createTask(TaskScript.never());
+        startBridge();
+        send("slow", never.id());
+        send("unknown", "0c0b4d3a-2f1e-4a6b-9c2d-2b3c4d5e6f70");
+
+        Map<String, ConsumerRecord<String, byte[]>> byKey = kafka.awaitRecords(dlq(), 2, DEADLINE).stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+        assertEquals("poll_timeout", header(byKey.get("slow"), "dreamina.error.code"));
+        assertEquals(never.id(), header(byKey.get("slow"), "dreamina.task.id"));
+        assertEquals("poll_timeout", header(byKey.get("unknown"), "dreamina.error.code"));
+    }
+
+    @Test
+    void aRefusedBatchIsIsolatedSoOnlyTheFaultyTaskIsDeadLetteredWithTheApiCode() throws Exception {
+        List<SimulatedTask> good = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            good.add(api.createTask(TaskScript.done(Duration.ofMillis(300))));
+        }
+        SimulatedTask poisoned = api.createTask(TaskScript.done(Duration.ofMillis(300)));
+        api.poisonId(poisoned.id());
+        startBridge();
+        send("poisoned", poisoned.id());
+        good.forEach(task -> send(null, task.id()));
+
+        kafka.awaitRecords(out(), 4, DEADLINE);
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(dlq(), 1, DEADLINE).get(0);
+        assertEquals("poisoned", dead.key());
+        assertEquals("bad_request", header(dead, "dreamina.error.code"));
+        assertEquals("400", header(dead, "dreamina.http.status"));
+        assertEquals(poisoned.id(), header(dead, "dreamina.task.id"));
+        assertEquals(1, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "only the faulty task");
+    }
+
+    @Test
+    void aWrongUrlDeadLettersWithNoApi() throws Exception {
+        settings.put("dreamina.api.base-url", api.baseUrl() + "/wrong");
+        startBridge();
+        send("lost", "362b4fed-67bd-11f1-ad11-00163e57d510");
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(dlq(), 1, DEADLINE).get(0);
+        assertEquals("no_api", header(dead, "dreamina.error.code"));
+        assertEquals("404", header(dead, "dreamina.http.status"));
+    }
+
+    @Test
+    void transientApiFailuresAreRetriedAndNothingIsDeadLettered() throws Exception {
+        List<SimulatedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(200))));
+        }
+        api.failNext(2, Fault.status(500, "api_error"));
+        api.failNext(1, Fault.status(504, "timeout"));
+        api.failNext(1, Fault.nonJson200());
+        api.failNext(1, Fault.dropConnection());
+        api.failNext(1, Fault.tooManyRequests("1"));
+        api.failNext(1, Fault.rateLimitedConcurrency());
+        startBridge();
+        tasks.forEach(task -> send(null, task.id()));
+
+        kafka.awaitRecords(out(), 3, DEADLINE);
+        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
+    }
+
+    @Test
+    void aRefusedTokenPausesConsumptionWithoutDeadLetteringAndResumesByItself() throws Exception {
+        SimulatedTask early = api.createTask(TaskScript.done(Duration.ofMillis(100)));
+        api.tokenState(TokenState.INVALID);
+        startBridge();
+        send(null, early.id());
+        Await.until(DEADLINE, () -> api.requestCount() > 0 && bridges.get(0).context().getRouteController()
+                        .getRouteStatus("ingest-tasks").isSuspended(),
+                () -> "the ingest route suspended after a 401");
+        long committedBefore = kafka.committedOffset(group(), in());
+        for (int i = 0; i < 3; i++) {
+            send(null, api.createTask(TaskScript.done(Duration.ofMillis(100))).id());
+        }
+        Await.until(DEADLINE, () -> kafka.lag(group(), in()) >= 3, () -> "the input's lag grows while paused");
+        assertEquals(committedBefore, kafka.committedOffset(group(), in()), "no input record skipped");
+
+        api.tokenState(TokenState.USED_UP);
+        api.tokenState(TokenState.VALID);
+        kafka.awaitRecords(out(), 4, DEADLINE);
+        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
+    }
+
+    @Test
+    void theClientSideRateLimitHoldsUnderLoad() throws Exception {
+        settings.put("dreamina.api.max-requests-per-second", "5");
+        settings.put("dreamina.poll.batch-size", "1");
+        api.maxRequestsPerSecond(6);
+        List<SimulatedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(100))));
+        }
+        long limitedBefore = api.rateLimitedCount();
+        startBridge();
+        tasks.forEach(task -> send(null, task.id()));
+        kafka.awaitRecords(out(), 20, DEADLINE);
+        assertEquals(limitedBefore, api.rateLimitedCount(), "the simulator never had to answer 429");
+    }
+
+    @Test
+    void inFlightTasksSurviveARestart() throws Exception {
+        SimulatedTask task = api.createTask(TaskScript.done(Duration.ofMillis(100)));
+        api.failAlways(Fault.status(500, "api_error"));
+        long requestsBefore = api.requestCount();
+        BridgeInstance first = startBridge();
+        send(null, task.id());
+        Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0 && api.requestCount() > requestsBefore,
+                () -> "the task parked on the pending topic and polled");
+        first.close();
+        bridges.remove(first);
+        assertEquals(0, kafka.readAll(out(), Duration.ofMillis(200)).size(), "not finished before the stop");
+
+        api.clearFaults();
+        startBridge();
+        ConsumerRecord<String, byte[]> output = kafka.awaitRecords(out(), 1, DEADLINE).get(0);
+        assertEquals(task.id(), output.key());
+        assertEquals(1, kafka.readAll(out(), Duration.ofMillis(500)).size(), "published once");
+        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(100)).size(), "nothing dead-lettered");
+    }
+
+    @Test
+    void producersWaitForAllReplicasAndAreIdempotent() throws Exception {
+        BridgeInstance bridge = startBridge();
+        KafkaComponent component = bridge.context().getComponent("kafka", KafkaComponent.class);
+        assertEquals("all", component.getConfiguration().getRequestRequiredAcks());
+        assertTrue(component.getConfiguration().isEnableIdempotence());
+        assertEquals("earliest", component.getConfiguration().getAutoOffsetReset());
+    }
+
+    private BridgeInstance startBridge() throws Exception {
+        BridgeInstance bridge = BridgeInstance.start(new HashMap<>(settings));
+        bridges.add(bridge);
+        return bridge;
+    }
+
+    private void send(String key, String value) {
+        kafka.send(in(), key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void assertNoInternalOrSecretHeaders(ConsumerRecord<String, byte[]> record) {
+        Set<String> names = Arrays.stream(record.headers().toArray()).map(Header::key).collect(Collectors.toSet());
+        assertFalse(names.stream().anyMatch(name -> name.startsWith("dreamina.pending.")), "internal: " + names);
+        assertFalse(names.stream().anyMatch(name -> name.equalsIgnoreCase("authorization")), "auth: " + names);
+        for (Header h : record.headers()) {
+            assertFalse(h.value() != null && new String(h.value(), StandardCharsets.UTF_8).contains(TOKEN),
+                    "token in header " + h.key());
+        }
+        assertFalse(record.value() != null && new String(record.value(), StandardCharsets.UTF_8).contains(TOKEN));
+    }
+
+    private String in() {
+        return prefix + ".in";
+    }
+
+    private String out() {
+        return prefix + ".out";
+    }
+
+    private String dlq() {
+        return prefix + ".dlq";
+    }
+
+    private String group() {
+        return prefix + ".group";
+    }
+}

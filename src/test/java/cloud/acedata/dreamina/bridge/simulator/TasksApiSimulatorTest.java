@@ -1,0 +1,541 @@
+package cloud.acedata.dreamina.bridge.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TasksApiSimulatorTest {
+
+    private static final String TOKEN = "test-token";
+    private static final String BEARER = "Bearer " + TOKEN;
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private TasksApiSimulator simulator;
+
+    @BeforeEach
+    void startSimulator() {
+        // A high rate so that polling tests never meet the limit; the rate-limit test lowers it.
+        simulator = new TasksApiSimulator(TOKEN).maxRequestsPerSecond(10_000).start();
+    }
+
+    @AfterEach
+    void stopSimulator() {
+        simulator.close();
+    }
+
+    // ---------------------------------------------------------------- retrieve
+
+    @Test
+    void retrieveByIdAnswersTheDocumentedDetail() {
+        SimulatedTask task = simulator.createTask(
+                TaskScript.done(Duration.ZERO).withInputs("https://cdn.acedata.cloud/4hfydw.jpg",
+                        "https://cdn.acedata.cloud/6f7d62b18b.wav"));
+
+        JsonNode detail = ok(post("{\"action\":\"retrieve\",\"id\":\"" + task.id() + "\"}"));
+
+        assertEquals(task.id(), detail.path("id").asText());
+        assertEquals(task.traceId(), detail.path("trace_id").asText());
+        assertEquals("omnihuman-1.5", detail.path("request").path("model").asText());
+        assertEquals("https://cdn.acedata.cloud/4hfydw.jpg", detail.path("request").path("image_url").asText());
+        assertEquals("https://cdn.acedata.cloud/6f7d62b18b.wav", detail.path("request").path("audio_url").asText());
+        JsonNode response = detail.path("response");
+        assertTrue(response.path("success").asBoolean());
+        JsonNode data = response.path("data");
+        assertEquals(task.id().replace("-", ""), data.path("task_id").asText());
+        assertEquals("done", data.path("status").asText());
+        assertEquals(task.videoUrl(), data.path("video_url").asText());
+        assertTrue(task.videoUrl().matches("https://cdn\\.acedata\\.cloud/[0-9a-f]+\\.mp4"), task.videoUrl());
+        assertEquals("https://cdn.acedata.cloud/4hfydw.jpg", data.path("image_url").asText());
+        assertEquals("https://cdn.acedata.cloud/6f7d62b18b.wav", data.path("audio_url").asText());
+        Instant.parse(detail.path("created_at").asText());
+        Instant.parse(detail.path("started_at").asText());
+        Instant.parse(detail.path("finished_at").asText());
+        assertTrue(detail.path("elapsed").isNumber());
+    }
+
+    @Test
+    void actionDefaultsToRetrieve() {
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ZERO));
+
+        JsonNode detail = ok(post("{\"id\":\"" + task.id() + "\"}"));
+
+        assertEquals(task.id(), detail.path("id").asText());
+        assertEquals(1, simulator.requestCount("retrieve"));
+    }
+
+    @Test
+    void retrieveByTraceId() {
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ZERO));
+
+        JsonNode detail = ok(post("{\"action\":\"retrieve\",\"trace_id\":\"" + task.traceId() + "\"}"));
+
+        assertEquals(task.id(), detail.path("id").asText());
+    }
+
+    @Test
+    void unknownTaskAnswersEmptyObject() {
+        HttpResponse<String> response = post("{\"action\":\"retrieve\",\"id\":\"" + UUID.randomUUID() + "\"}");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("{}", response.body());
+    }
+
+    @Test
+    void taskNotYetVisibleAnswersEmptyObjectThenAppearsPending() {
+        SimulatedTask task = simulator.createTask(
+                TaskScript.done(Duration.ofSeconds(20)).visibleAfter(Duration.ofMillis(500)));
+        String retrieve = "{\"action\":\"retrieve\",\"id\":\"" + task.id() + "\"}";
+
+        assertEquals("{}", post(retrieve).body());
+        JsonNode batch = ok(post("{\"action\":\"retrieve_batch\",\"ids\":[\"" + task.id() + "\"]}"));
+        assertEquals(0, batch.path("count").asInt());
+
+        JsonNode detail = pollUntil(() -> ok(post(retrieve)), node -> node.size() > 0);
+        assertEquals("pending", detail.path("response").path("data").path("status").asText());
+    }
+
+    @Test
+    void statusMovesFromPendingThroughProcessingToDone() {
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ofMillis(1_000)));
+        String retrieve = "{\"action\":\"retrieve\",\"id\":\"" + task.id() + "\"}";
+        List<String> statuses = new ArrayList<>();
+
+        JsonNode finished = pollUntil(() -> {
+            JsonNode detail = ok(post(retrieve));
+            String status = detail.path("response").path("data").path("status").asText();
+            if (!"done".equals(status)) {
+                assertFalse(detail.path("response").path("data").has("video_url"), "no video before done");
+                assertFalse(detail.has("finished_at"));
+                assertFalse(detail.has("elapsed"));
+            }
+            if (statuses.isEmpty() || !statuses.get(statuses.size() - 1).equals(status)) {
+                statuses.add(status);
+            }
+            return detail;
+        }, detail -> "done".equals(detail.path("response").path("data").path("status").asText()));
+
+        assertEquals(List.of("pending", "processing", "done"), statuses);
+        assertEquals(task.videoUrl(), finished.path("response").path("data").path("video_url").asText());
+        assertTrue(finished.has("finished_at"));
+        assertEquals(1.0, finished.path("elapsed").asDouble(), 0.001);
+    }
+
+    @Test
+    void failureOutcomesAnswerAsScripted() {
+        SimulatedTask failed = simulator.createTask(TaskScript.failed(Duration.ZERO));
+        SimulatedTask rejected = simulator.createTask(TaskScript.failed("rejected", Duration.ZERO));
+        SimulatedTask noVideo = simulator.createTask(TaskScript.doneWithoutVideo(Duration.ZERO));
+        SimulatedTask responseFailed = simulator.createTask(
+                TaskScript.responseFailed("content_violation", "the image was refused", Duration.ZERO));
+        SimulatedTask never = simulator.createTask(TaskScript.never());
+
+        assertEquals("failed", dataOf(failed).path("status").asText());
+        assertFalse(dataOf(failed).has("video_url"));
+        assertEquals("rejected", dataOf(rejected).path("status").asText());
+        assertEquals("done", dataOf(noVideo).path("status").asText());
+        assertFalse(dataOf(noVideo).has("video_url"));
+        assertNull(noVideo.videoUrl());
+
+        JsonNode response = ok(post("{\"id\":\"" + responseFailed.id() + "\"}")).path("response");
+        assertFalse(response.path("success").asBoolean(true));
+        assertEquals("content_violation", response.path("error").path("code").asText());
+        assertEquals("the image was refused", response.path("error").path("message").asText());
+
+        assertEquals("pending", dataOf(never).path("status").asText());
+        assertFalse(never.isFinished());
+    }
+
+    // ---------------------------------------------------------------- retrieve_batch
+
+    @Test
+    void batchAnswersVisibleKnownTasksOnly() {
+        SimulatedTask done = simulator.createTask(TaskScript.done(Duration.ZERO));
+        SimulatedTask pending = simulator.createTask(TaskScript.never());
+        SimulatedTask invisible = simulator.createTask(TaskScript.done(Duration.ofMinutes(1))
+                .visibleAfter(Duration.ofMinutes(1)));
+        String unknown = UUID.randomUUID().toString();
+
+        JsonNode answer = ok(post("{\"action\":\"retrieve_batch\",\"ids\":[\"" + done.id() + "\",\"" + unknown
+                + "\",\"" + invisible.id() + "\",\"" + pending.id() + "\"]}"));
+
+        assertEquals(2, answer.path("count").asInt());
+        assertEquals(2, answer.path("items").size());
+        assertEquals(done.id(), answer.path("items").get(0).path("id").asText());
+        assertEquals("done", answer.path("items").get(0).path("response").path("data").path("status").asText());
+        assertEquals(pending.id(), answer.path("items").get(1).path("id").asText());
+        assertEquals(1, simulator.requestCount("retrieve_batch"));
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    @Test
+    void retrieveWithoutIdOrTraceIdIsBadRequest() {
+        HttpResponse<String> response = post("{\"action\":\"retrieve\"}");
+
+        JsonNode body = assertError(response, 400, "bad_request");
+        assertEquals("id or trace_id is required to retrieve a task", body.path("error").path("message").asText());
+        assertError(post("{}"), 400, "bad_request");
+    }
+
+    @Test
+    void malformedRequestsAreBadRequests() {
+        assertError(post("not json"), 400, "bad_request");
+        assertError(post(""), 400, "bad_request");
+        assertError(post("[\"a\"]"), 400, "bad_request");
+        assertError(post("{\"action\":\"cancel\",\"id\":\"x\"}"), 400, "bad_request");
+        assertError(post("{\"action\":5,\"id\":\"x\"}"), 400, "bad_request");
+        assertError(post("{\"action\":\"retrieve\",\"id\":5}"), 400, "bad_request");
+        assertError(post("{\"action\":\"retrieve_batch\"}"), 400, "bad_request");
+        assertError(post("{\"action\":\"retrieve_batch\",\"ids\":\"a\"}"), 400, "bad_request");
+        assertError(post("{\"action\":\"retrieve_batch\",\"ids\":[\"a\",1]}"), 400, "bad_request");
+    }
+
+    @Test
+    void missingTokenIsNoToken() {
+        assertError(post(TasksApiSimulator.PATH, null, "{\"id\":\"x\"}"), 400, "no_token");
+    }
+
+    @Test
+    void wrongTokenIsInvalidToken() {
+        assertError(post(TasksApiSimulator.PATH, "Bearer other", "{\"id\":\"x\"}"), 401, "invalid_token");
+        assertError(post(TasksApiSimulator.PATH, "bearer " + TOKEN, "{\"id\":\"x\"}"), 401, "invalid_token");
+        assertError(post(TasksApiSimulator.PATH, TOKEN, "{\"id\":\"x\"}"), 401, "invalid_token");
+    }
+
+    /** The vendor's table (concepts/responses.mdx): every 401 and 403 code must be producible. */
+    @ParameterizedTest
+    @CsvSource({
+        "INVALID, 401, invalid_token",
+        "EXPIRED, 401, token_expired",
+        "MISMATCHED, 401, token_mismatched",
+        "DISABLED, 403, disabled",
+        "USED_UP, 403, used_up",
+        "FORBIDDEN, 403, forbidden"
+    })
+    void everyTokenStateAnswersItsDocumentedError(TokenState state, int status, String code) {
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ZERO));
+        String retrieve = "{\"id\":\"" + task.id() + "\"}";
+
+        simulator.tokenState(state);
+        assertError(post(retrieve), status, code);
+
+        simulator.tokenState(TokenState.VALID);
+        assertEquals(task.id(), ok(post(retrieve)).path("id").asText());
+    }
+
+    @Test
+    void otherPathOrMethodIsNoApi() {
+        assertError(post("/dreamina/task", BEARER, "{\"id\":\"x\"}"), 404, "no_api");
+        assertError(post("/dreamina/tasks/", BEARER, "{\"id\":\"x\"}"), 404, "no_api");
+        assertError(post("/", null, "{}"), 404, "no_api");
+        HttpResponse<String> get = send(HttpRequest.newBuilder(uri(TasksApiSimulator.PATH))
+                .header("authorization", BEARER).GET().build());
+        assertError(get, 404, "no_api");
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    @Test
+    void failNextAnswersTheFaultThenRecovers() {
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ZERO));
+        String retrieve = "{\"id\":\"" + task.id() + "\"}";
+        simulator.failNext(2, Fault.status(500, "api_error")).failNext(1, Fault.status(504, "timeout"));
+
+        assertError(post(retrieve), 500, "api_error");
+        assertError(post(retrieve), 500, "api_error");
+        assertError(post(retrieve), 504, "timeout");
+        assertEquals(task.id(), ok(post(retrieve)).path("id").asText());
+        assertEquals(3, simulator.faultCount());
+    }
+
+    @Test
+    void failAlwaysUntilCleared() {
+        simulator.failAlways(Fault.status(400, "bad_request"));
+
+        assertError(post("{\"id\":\"x\"}"), 400, "bad_request");
+        assertError(post("{\"id\":\"x\"}"), 400, "bad_request");
+        simulator.clearFaults();
+        assertEquals("{}", post("{\"id\":\"x\"}").body());
+    }
+
+    @Test
+    void tooManyRequestsFaultCarriesTheGivenRetryAfter() {
+        String httpDate = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Instant.now().plusSeconds(3).atZone(ZoneOffset.UTC));
+        simulator.failNext(1, Fault.tooManyRequests("7"))
+                .failNext(1, Fault.tooManyRequests(httpDate))
+                .failNext(1, Fault.tooManyRequests(null));
+
+        HttpResponse<String> seconds = post("{\"id\":\"x\"}");
+        assertError(seconds, 429, "too_many_requests");
+        assertEquals("7", seconds.headers().firstValue("Retry-After").orElseThrow());
+        assertEquals(httpDate, post("{\"id\":\"x\"}").headers().firstValue("Retry-After").orElseThrow());
+        HttpResponse<String> none = post("{\"id\":\"x\"}");
+        assertError(none, 429, "too_many_requests");
+        assertTrue(none.headers().firstValue("Retry-After").isEmpty());
+        assertEquals(0, simulator.rateLimitedCount(), "faults are not the simulator's own rate limit");
+    }
+
+    @Test
+    void rateLimitedConcurrencyHasTheFaqShape() {
+        simulator.failNext(1, Fault.rateLimitedConcurrency());
+
+        HttpResponse<String> response = post("{\"id\":\"x\"}");
+
+        assertEquals(429, response.statusCode());
+        JsonNode body = parse(response.body());
+        assertFalse(body.path("success").asBoolean(true));
+        assertEquals("rate_limited", body.path("error").path("code").asText());
+        assertFalse(body.path("error").path("message").asText().isEmpty());
+    }
+
+    @Test
+    void nonJson200IsHtml() {
+        simulator.failNext(1, Fault.nonJson200());
+
+        HttpResponse<String> response = post("{\"id\":\"x\"}");
+
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertThrows(JsonProcessingException.class, () -> JSON.readTree(response.body()));
+    }
+
+    @Test
+    void hangWaitsThenAnswers500() {
+        simulator.hangFor(Duration.ofMillis(200)).failNext(1, Fault.hang());
+        long start = System.nanoTime();
+
+        HttpResponse<String> response = post("{\"id\":\"x\"}");
+
+        assertError(response, 500, "api_error");
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200));
+    }
+
+    @Test
+    void droppedConnectionIsAnIoError() {
+        simulator.failNext(1, Fault.dropConnection());
+        HttpRequest request = request(TasksApiSimulator.PATH, BEARER, "{\"id\":\"x\"}");
+
+        assertThrows(IOException.class, () -> HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
+        assertEquals("{}", post("{\"id\":\"x\"}").body());
+    }
+
+    @Test
+    void poisonIdFailsEveryRequestNamingIt() {
+        SimulatedTask poisoned = simulator.createTask(TaskScript.done(Duration.ZERO));
+        SimulatedTask healthy = simulator.createTask(TaskScript.done(Duration.ZERO));
+        simulator.poisonId(poisoned.id());
+
+        JsonNode single = assertError(post("{\"id\":\"" + poisoned.id() + "\"}"), 400, "bad_request");
+        assertFalse(single.toString().contains(poisoned.id()), "the error names no task");
+        assertError(post("{\"action\":\"retrieve_batch\",\"ids\":[\"" + healthy.id() + "\",\"" + poisoned.id()
+                + "\"]}"), 400, "bad_request");
+
+        JsonNode batch = ok(post("{\"action\":\"retrieve_batch\",\"ids\":[\"" + healthy.id() + "\"]}"));
+        assertEquals(1, batch.path("count").asInt());
+        assertEquals(healthy.id(), ok(post("{\"id\":\"" + healthy.id() + "\"}")).path("id").asText());
+    }
+
+    // ---------------------------------------------------------------- rate limit, latency, lifecycle
+
+    @Test
+    void rateLimitAnswers429AboveTheConfiguredRate() {
+        simulator.maxRequestsPerSecond(5);
+        simulator.resetCounters();
+        long start = System.nanoTime();
+
+        List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            burst.add(HTTP.sendAsync(request(TasksApiSimulator.PATH, BEARER, "{\"id\":\"x\"}"),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<HttpResponse<String>> responses = burst.stream().map(CompletableFuture::join).toList();
+        long spannedSeconds = 1 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+        long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
+        List<HttpResponse<String>> limited = responses.stream().filter(r -> r.statusCode() == 429).toList();
+        assertEquals(20, ok + limited.size());
+        assertTrue(limited.size() >= 1, "at least one 429");
+        assertTrue(ok <= 5 * spannedSeconds, ok + " successes in " + spannedSeconds + " s window(s)");
+        assertEquals(limited.size(), simulator.rateLimitedCount());
+        for (HttpResponse<String> response : limited) {
+            assertError(response, 429, "too_many_requests");
+            assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
+        }
+        // The window slides: once a second has passed, requests are admitted again.
+        pollUntil(() -> post("{\"id\":\"x\"}"), response -> response.statusCode() == 200);
+    }
+
+    @Test
+    void latencyDelaysEveryAnswer() {
+        simulator.latency(Duration.ofMillis(150));
+        long start = System.nanoTime();
+
+        post("{\"id\":\"x\"}");
+
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(150));
+    }
+
+    @Test
+    void introspectionRecordsRequests() {
+        post("{\"id\":\"a\"}");
+        post("{\"action\":\"retrieve_batch\",\"ids\":[]}");
+        post(TasksApiSimulator.PATH, "Bearer other", "{\"action\":\"retrieve\",\"id\":\"b\"}");
+
+        assertEquals(3, simulator.requestCount());
+        assertEquals(2, simulator.requestCount("retrieve"));
+        assertEquals(1, simulator.requestCount("retrieve_batch"));
+        assertEquals(Set.of(BEARER, "Bearer other"), simulator.authorizationHeadersSeen());
+        assertEquals(List.of("{\"id\":\"a\"}", "{\"action\":\"retrieve_batch\",\"ids\":[]}",
+                "{\"action\":\"retrieve\",\"id\":\"b\"}"), simulator.lastRequestBodies());
+        List<Long> timestamps = simulator.requestTimestampsNanos();
+        assertEquals(3, timestamps.size());
+        assertTrue(timestamps.get(0) <= timestamps.get(1) && timestamps.get(1) <= timestamps.get(2));
+
+        simulator.resetCounters();
+        assertEquals(0, simulator.requestCount());
+        assertEquals(0, simulator.requestCount("retrieve"));
+        assertTrue(simulator.requestTimestampsNanos().isEmpty());
+        assertTrue(simulator.authorizationHeadersSeen().isEmpty());
+        assertTrue(simulator.lastRequestBodies().isEmpty());
+    }
+
+    @Test
+    void closeStopsQuicklyEvenWhileARequestHangs() {
+        simulator.hangFor(Duration.ofMinutes(1)).failAlways(Fault.hang());
+        CompletableFuture<HttpResponse<String>> hanging = HTTP.sendAsync(
+                request(TasksApiSimulator.PATH, BEARER, "{\"id\":\"x\"}"), HttpResponse.BodyHandlers.ofString());
+        awaitUntil(() -> simulator.requestCount() == 1);
+        long start = System.nanoTime();
+
+        simulator.close();
+
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "close took too long");
+        ExecutionException failure = assertThrows(ExecutionException.class,
+                () -> hanging.get(10, TimeUnit.SECONDS));
+        assertTrue(failure.getCause() instanceof IOException, failure.getCause().toString());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private HttpResponse<String> post(String body) {
+        return post(TasksApiSimulator.PATH, BEARER, body);
+    }
+
+    private HttpResponse<String> post(String path, String authorization, String body) {
+        return send(request(path, authorization, body));
+    }
+
+    private HttpRequest request(String path, String authorization, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(10))
+                .header("accept", "application/json")
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            builder.header("authorization", authorization);
+        }
+        return builder.build();
+    }
+
+    private URI uri(String path) {
+        return URI.create(simulator.baseUrl() + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode dataOf(SimulatedTask task) {
+        return ok(post("{\"id\":\"" + task.id() + "\"}")).path("response").path("data");
+    }
+
+    private static JsonNode ok(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        return parse(response.body());
+    }
+
+    /** Asserts the vendor's error shape {"error":{"code","message"},"trace_id"} and returns the body. */
+    private static JsonNode assertError(HttpResponse<String> response, int status, String code) {
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode body = parse(response.body());
+        assertEquals(code, body.path("error").path("code").asText(), response.body());
+        assertFalse(body.path("error").path("message").asText().isEmpty());
+        assertNotNull(UUID.fromString(body.path("trace_id").asText()));
+        assertFalse(body.has("success"), "error bodies carry no success field");
+        return body;
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    /** Repeats {@code attempt} until its result satisfies {@code done}, or fails at the deadline. */
+    private static <T> T pollUntil(Supplier<T> attempt, Predicate<T> done) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            T result = attempt.get();
+            if (done.test(result)) {
+                return result;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + DEADLINE + "; last: " + result);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    private static void awaitUntil(BooleanSupplier condition) {
+        pollUntil(condition::getAsBoolean, Boolean::booleanValue);
+    }
+}
