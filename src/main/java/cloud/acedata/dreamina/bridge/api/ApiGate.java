@@ -90,10 +90,11 @@ public final class ApiGate {
         synchronized (this) {
             first = !credentialRejected;
             credentialRejected = true;
-            next = clock.instant().plus(credentialRecheck);
-            if (next.isAfter(openAt)) {
-                openAt = next;
+            Instant recheck = clock.instant().plus(credentialRecheck);
+            if (recheck.isAfter(openAt)) {
+                openAt = recheck;
             }
+            next = openAt;
         }
         if (first) {
             LOG.error("Dreamina API refused the token ({}): the credential is wrong, not the tasks. Nothing is "

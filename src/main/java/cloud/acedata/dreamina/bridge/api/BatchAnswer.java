@@ -50,10 +50,14 @@ final class BatchAnswer {
                 parser.skipChildren();
                 continue;
             }
-            int start = (int) parser.currentTokenLocation().getByteOffset();
+            long start = parser.currentTokenLocation().getByteOffset();
             parser.skipChildren();
-            int end = (int) parser.currentLocation().getByteOffset();
-            byte[] raw = Arrays.copyOfRange(body, start, end);
+            long end = parser.currentLocation().getByteOffset();
+            if (start < 0 || end < start) {
+                // Jackson reads UTF-16/32 as characters and has no byte offsets: not the API's UTF-8 JSON.
+                throw new IOException("the answer is not UTF-8 JSON");
+            }
+            byte[] raw = Arrays.copyOfRange(body, (int) start, (int) end);
             JsonNode node = mapper.readTree(raw);
             JsonNode id = node.get("id");
             if (id != null && id.isTextual()) {

@@ -2,6 +2,7 @@ package cloud.acedata.dreamina.bridge.api;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.ObjectHelper;
 
 import java.io.IOException;
 
@@ -25,7 +26,7 @@ public final class CamelTasksApi implements TasksApi {
         Exchange answer = template.send(endpointUri, exchange -> exchange.getIn().setBody(requestJson));
         Exception failure = answer.getException();
         if (failure != null) {
-            IOException io = findIOException(failure);
+            IOException io = ObjectHelper.getException(IOException.class, failure);
             if (io != null) {
                 throw io;
             }
@@ -38,14 +39,5 @@ public final class CamelTasksApi implements TasksApi {
         byte[] body = answer.getMessage().getBody(byte[].class);
         String retryAfter = answer.getMessage().getHeader("Retry-After", String.class);
         return new ApiAnswer(status, body, retryAfter);
-    }
-
-    private static IOException findIOException(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IOException io) {
-                return io;
-            }
-        }
-        return null;
     }
 }

@@ -51,7 +51,7 @@ public record BridgeSettings(
                 r.text("dreamina.topic.dead-letter", "dreamina.tasks.dlq"),
                 r.text("dreamina.topic.pending", "dreamina.tasks.pending"),
                 r.positiveInt("dreamina.topic.pending.partitions", 6),
-                (short) r.integer("dreamina.topic.pending.replication-factor", -1),
+                r.replicationFactor("dreamina.topic.pending.replication-factor", -1),
                 r.text("dreamina.consumer.group", "dreamina-bridge"),
                 r.duration("dreamina.poll.interval", "5s"),
                 r.duration("dreamina.poll.max-wait", "15m"),
@@ -98,6 +98,16 @@ public record BridgeSettings(
                 throw new IllegalArgumentException(key + " must be positive, not " + value);
             }
             return value;
+        }
+
+        /** -1 (the broker's default) or 1 to Short.MAX_VALUE, as Kafka's Admin takes it. */
+        short replicationFactor(String key, int fallback) {
+            int value = integer(key, fallback);
+            if (value != -1 && (value < 1 || value > Short.MAX_VALUE)) {
+                throw new IllegalArgumentException(key + " must be -1 (the broker's default) or 1 to "
+                        + Short.MAX_VALUE + ", not " + value);
+            }
+            return (short) value;
         }
 
         Duration duration(String key, String fallback) {

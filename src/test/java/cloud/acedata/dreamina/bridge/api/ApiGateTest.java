@@ -1,0 +1,243 @@
+package cloud.acedata.dreamina.bridge.api;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ApiGateTest {
+
+    private static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
+    private static final Duration CAP = Duration.ofSeconds(60);
+    private static final Duration RECHECK = Duration.ofSeconds(30);
+
+    private static final class TestClock extends Clock {
+        private Instant now = START;
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private static final class RecordingListener implements ApiGate.CredentialListener {
+        final List<String> rejected = new ArrayList<>();
+        int accepted;
+
+        @Override
+        public void credentialRejected(String reason) {
+            rejected.add(reason);
+        }
+
+        @Override
+        public void credentialAccepted() {
+            accepted++;
+        }
+    }
+
+    /** Collects what ApiGate logs. */
+    private static final class CapturingAppender extends AbstractAppender {
+        final List<LogEvent> events = new ArrayList<>();
+
+        CapturingAppender() {
+            super("ApiGateTestCapture", null, null, true, Property.EMPTY_ARRAY);
+        }
+
+        @Override
+        public synchronized void append(LogEvent event) {
+            events.add(event.toImmutable());
+        }
+
+        synchronized long count(Level level) {
+            return events.stream().filter(event -> event.getLevel() == level).count();
+        }
+    }
+
+    private final TestClock clock = new TestClock();
+    private final RecordingListener listener = new RecordingListener();
+    private final CapturingAppender appender = new CapturingAppender();
+    private Logger gateLogger;
+    private ApiGate gate;
+
+    @BeforeEach
+    void setUp() {
+        gate = new ApiGate(clock, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(16), Duration.ZERO,
+                new SplittableRandom(3)), CAP, RECHECK);
+        gate.setCredentialListener(listener);
+        appender.start();
+        gateLogger = (Logger) LogManager.getLogger(ApiGate.class);
+        gateLogger.addAppender(appender);
+    }
+
+    @AfterEach
+    void tearDown() {
+        gateLogger.removeAppender(appender);
+        appender.stop();
+    }
+
+    @Test
+    void newGateIsOpen() {
+        assertTrue(gate.isOpen());
+        assertFalse(gate.isCredentialRejected());
+        assertFalse(gate.openAt().isAfter(START));
+    }
+
+    @Test
+    void transientFailuresBackOffExponentiallyUpToTheMax() {
+        long[] expectedSeconds = {1, 2, 4, 8, 16, 16, 16};
+        for (long seconds : expectedSeconds) {
+            Instant openAt = gate.transientFailure("HTTP 500 api_error", Optional.empty());
+            assertEquals(clock.instant().plusSeconds(seconds), openAt);
+            assertEquals(openAt, gate.openAt());
+            assertFalse(gate.isOpen());
+            clock.set(openAt.minusNanos(1));
+            assertFalse(gate.isOpen());
+            clock.set(openAt);
+            assertTrue(gate.isOpen());
+        }
+        assertEquals(expectedSeconds.length, appender.count(Level.WARN));
+    }
+
+    @Test
+    void successResetsTheBackoff() {
+        gate.transientFailure("HTTP 500", Optional.empty());
+        clock.set(gate.openAt());
+        gate.transientFailure("HTTP 500", Optional.empty());
+        clock.set(gate.openAt());
+        gate.transientFailure("HTTP 500", Optional.empty());
+        assertEquals(clock.instant().plusSeconds(4), gate.openAt());
+        clock.set(gate.openAt());
+
+        gate.succeeded();
+        assertEquals(clock.instant().plusSeconds(1), gate.transientFailure("HTTP 503", Optional.empty()));
+    }
+
+    @Test
+    void retryAfterIsHonoured() {
+        assertEquals(START.plusSeconds(7), gate.transientFailure("HTTP 429", Optional.of(Duration.ofSeconds(7))));
+        assertFalse(gate.isOpen());
+    }
+
+    @Test
+    void retryAfterIsCapped() {
+        assertEquals(START.plus(CAP), gate.transientFailure("HTTP 429", Optional.of(Duration.ofHours(2))));
+        assertEquals(START.plus(CAP), gate.openAt());
+    }
+
+    @Test
+    void retryAfterZeroLeavesTheGateOpen() {
+        assertEquals(START, gate.transientFailure("HTTP 429", Optional.of(Duration.ZERO)));
+        assertTrue(gate.isOpen());
+    }
+
+    @Test
+    void repeatedRejectionsLogAnErrorAndNotifyTheListenerOnce() {
+        Instant first = gate.credentialRejected("HTTP 401 invalid_token: bad");
+        assertEquals(START.plus(RECHECK), first);
+        clock.set(first);
+        gate.credentialRejected("HTTP 401 invalid_token: bad");
+        clock.advance(RECHECK);
+        gate.credentialRejected("HTTP 403 used_up: empty");
+
+        assertTrue(gate.isCredentialRejected());
+        assertEquals(List.of("HTTP 401 invalid_token: bad"), listener.rejected);
+        assertEquals(0, listener.accepted);
+        assertEquals(1, appender.count(Level.ERROR));
+        assertEquals(2, appender.count(Level.WARN));
+        assertEquals(START.plus(RECHECK.multipliedBy(3)), gate.openAt());
+        assertFalse(gate.isOpen());
+    }
+
+    @Test
+    void successAfterRejectionAcceptsTheCredentialOnce() {
+        gate.credentialRejected("HTTP 401 invalid_token");
+        gate.credentialRejected("HTTP 401 invalid_token");
+        clock.set(gate.openAt());
+
+        gate.succeeded();
+        gate.succeeded();
+
+        assertEquals(1, listener.accepted);
+        assertFalse(gate.isCredentialRejected());
+        assertEquals(1, appender.count(Level.INFO));
+
+        // A new rejection after recovery is news again.
+        gate.credentialRejected("HTTP 403 disabled");
+        assertEquals(2, listener.rejected.size());
+        assertEquals(2, appender.count(Level.ERROR));
+    }
+
+    @Test
+    void successWithoutRejectionTellsTheListenerNothing() {
+        gate.succeeded();
+        gate.transientFailure("HTTP 500", Optional.empty());
+        clock.set(gate.openAt());
+        gate.succeeded();
+
+        assertEquals(0, listener.accepted);
+        assertTrue(listener.rejected.isEmpty());
+    }
+
+    @Test
+    void openAtNeverMovesBackwards() {
+        Instant late = gate.transientFailure("HTTP 429", Optional.of(Duration.ofSeconds(50)));
+        assertEquals(START.plusSeconds(50), late);
+
+        assertEquals(late, gate.transientFailure("HTTP 429", Optional.of(Duration.ofSeconds(2))));
+        assertEquals(late, gate.openAt());
+        assertEquals(late, gate.transientFailure("HTTP 500", Optional.empty()));
+        assertEquals(late, gate.openAt());
+
+        gate.credentialRejected("HTTP 401 invalid_token");
+        assertEquals(late, gate.openAt());
+
+        clock.advance(Duration.ofSeconds(40));
+        gate.credentialRejected("HTTP 401 invalid_token");
+        assertEquals(START.plusSeconds(70), gate.openAt());
+        assertEquals(START.plusSeconds(70), gate.transientFailure("HTTP 429", Optional.of(Duration.ZERO)));
+    }
+
+    @Test
+    void rejectionReportsWhenTheGateReallyOpens() {
+        gate.transientFailure("HTTP 429", Optional.of(Duration.ofSeconds(50)));
+
+        assertEquals(gate.openAt(), gate.credentialRejected("HTTP 401 invalid_token"));
+    }
+}

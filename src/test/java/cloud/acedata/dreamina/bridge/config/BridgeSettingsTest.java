@@ -1,0 +1,196 @@
+package cloud.acedata.dreamina.bridge.config;
+
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BridgeSettingsTest {
+
+    /** The properties component looks values up through a context's type converter. */
+    private static DefaultCamelContext context;
+
+    @BeforeAll
+    static void startContext() {
+        context = new DefaultCamelContext();
+        context.start();
+    }
+
+    @AfterAll
+    static void stopContext() {
+        context.stop();
+    }
+
+    /** Only the given properties: neither this machine's environment nor JVM system properties take part. */
+    private static BridgeSettings settings(Map<String, String> values) {
+        Properties initial = new Properties();
+        initial.putAll(values);
+        PropertiesComponent properties = new PropertiesComponent();
+        properties.setCamelContext(context);
+        properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
+        properties.setInitialProperties(initial);
+        properties.start();
+        try {
+            return BridgeSettings.from(properties);
+        } finally {
+            properties.stop();
+        }
+    }
+
+    @Test
+    void defaultsWhenNothingIsSet() {
+        BridgeSettings s = settings(Map.of());
+
+        assertEquals("https://api.acedata.cloud", s.apiBaseUrl());
+        assertEquals("", s.apiToken());
+        assertFalse(s.hasToken());
+        assertEquals(50, s.maxRequestsPerSecond());
+        assertEquals(Duration.ofSeconds(5), s.connectTimeout());
+        assertEquals(Duration.ofSeconds(30), s.readTimeout());
+        assertEquals(Duration.ofSeconds(60), s.retryAfterCap());
+        assertEquals(Duration.ofSeconds(1), s.backoffInitial());
+        assertEquals(Duration.ofSeconds(16), s.backoffMax());
+        assertEquals(Duration.ofSeconds(1), s.backoffJitter());
+        assertEquals(Duration.ofSeconds(30), s.credentialRecheck());
+        assertEquals("dreamina.tasks", s.inputTopic());
+        assertEquals("dreamina.videos", s.outputTopic());
+        assertEquals("dreamina.tasks.dlq", s.deadLetterTopic());
+        assertEquals("dreamina.tasks.pending", s.pendingTopic());
+        assertEquals(6, s.pendingPartitions());
+        assertEquals((short) -1, s.pendingReplicationFactor());
+        assertEquals("dreamina-bridge", s.consumerGroup());
+        assertEquals("dreamina-bridge.pending", s.pendingConsumerGroup());
+        assertEquals(Duration.ofSeconds(5), s.pollInterval());
+        assertEquals(Duration.ofMinutes(15), s.maxWait());
+        assertEquals(50, s.batchSize());
+        assertEquals(Duration.ofSeconds(1), s.errorPause());
+    }
+
+    @Test
+    void overridesAreParsed() {
+        BridgeSettings s = settings(Map.ofEntries(
+                Map.entry("dreamina.api.base-url", "  http://localhost:8089  "),
+                Map.entry("dreamina.api.token", "sk-secret-123"),
+                Map.entry("dreamina.api.max-requests-per-second", " 20 "),
+                Map.entry("dreamina.api.connect-timeout", "500ms"),
+                Map.entry("dreamina.api.read-timeout", "PT2S"),
+                Map.entry("dreamina.api.retry-after-cap", "2m"),
+                Map.entry("dreamina.api.backoff.initial", "250"),
+                Map.entry("dreamina.api.backoff.max", "8s"),
+                Map.entry("dreamina.api.backoff.jitter", "0ms"),
+                Map.entry("dreamina.api.credential-recheck", "1h"),
+                Map.entry("dreamina.topic.input", "in"),
+                Map.entry("dreamina.topic.output", "out"),
+                Map.entry("dreamina.topic.dead-letter", "dlq"),
+                Map.entry("dreamina.topic.pending", "pending"),
+                Map.entry("dreamina.topic.pending.partitions", "12"),
+                Map.entry("dreamina.topic.pending.replication-factor", "3"),
+                Map.entry("dreamina.consumer.group", "team-a"),
+                Map.entry("dreamina.poll.interval", "500ms"),
+                Map.entry("dreamina.poll.max-wait", "10m"),
+                Map.entry("dreamina.poll.batch-size", "7"),
+                Map.entry("dreamina.poll.error-pause", "1d")));
+
+        assertEquals("http://localhost:8089", s.apiBaseUrl());
+        assertEquals("sk-secret-123", s.apiToken());
+        assertTrue(s.hasToken());
+        assertEquals(20, s.maxRequestsPerSecond());
+        assertEquals(Duration.ofMillis(500), s.connectTimeout());
+        assertEquals(Duration.ofSeconds(2), s.readTimeout());
+        assertEquals(Duration.ofMinutes(2), s.retryAfterCap());
+        assertEquals(Duration.ofMillis(250), s.backoffInitial());
+        assertEquals(Duration.ofSeconds(8), s.backoffMax());
+        assertEquals(Duration.ZERO, s.backoffJitter());
+        assertEquals(Duration.ofHours(1), s.credentialRecheck());
+        assertEquals("in", s.inputTopic());
+        assertEquals("out", s.outputTopic());
+        assertEquals("dlq", s.deadLetterTopic());
+        assertEquals("pending", s.pendingTopic());
+        assertEquals(12, s.pendingPartitions());
+        assertEquals((short) 3, s.pendingReplicationFactor());
+        assertEquals("team-a", s.consumerGroup());
+        assertEquals("team-a.pending", s.pendingConsumerGroup());
+        assertEquals(Duration.ofMillis(500), s.pollInterval());
+        assertEquals(Duration.ofMinutes(10), s.maxWait());
+        assertEquals(7, s.batchSize());
+        assertEquals(Duration.ofDays(1), s.errorPause());
+    }
+
+    @Test
+    void placeholdersInValuesAreResolved() {
+        BridgeSettings s = settings(Map.of("base.minutes", "10", "dreamina.poll.max-wait", "{{base.minutes}}m"));
+        assertEquals(Duration.ofMinutes(10), s.maxWait());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "dreamina.poll.interval | soon",
+            "dreamina.poll.interval | 5 s",
+            "dreamina.poll.interval | -5s",
+            "dreamina.poll.interval | ''",
+            "dreamina.poll.max-wait | 10min",
+            "dreamina.poll.max-wait | PT",
+            "dreamina.api.connect-timeout | 5S",
+            "dreamina.api.read-timeout | 1.5s",
+            "dreamina.api.retry-after-cap | 99999999999999999999s",
+            "dreamina.api.backoff.initial | fast",
+            "dreamina.api.backoff.max | x",
+            "dreamina.api.backoff.jitter | 1w",
+            "dreamina.api.credential-recheck | never",
+            "dreamina.poll.error-pause | 1 s",
+            "dreamina.api.max-requests-per-second | fifty",
+            "dreamina.api.max-requests-per-second | 0",
+            "dreamina.api.max-requests-per-second | -3",
+            "dreamina.api.max-requests-per-second | 2.5",
+            "dreamina.api.max-requests-per-second | 99999999999",
+            "dreamina.topic.pending.partitions | 0",
+            "dreamina.topic.pending.partitions | six",
+            "dreamina.topic.pending.replication-factor | three",
+            "dreamina.topic.pending.replication-factor | ''",
+            "dreamina.poll.batch-size | 0",
+            "dreamina.poll.batch-size | ''"
+    })
+    void invalidValueNamesItsKey(String key, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of(key, value)));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"70000", "32768", "-40000"})
+    void replicationFactorOutOfShortRangeNamesItsKey(String value) {
+        String key = "dreamina.topic.pending.replication-factor";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of(key, value)));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+
+    @Test
+    void toStringNeverShowsTheToken() {
+        BridgeSettings withToken = settings(Map.of("dreamina.api.token", "sk-very-secret-token-42"));
+        String text = withToken.toString();
+        assertFalse(text.contains("sk-very-secret-token-42"), text);
+        assertFalse(text.contains("very-secret"), text);
+        assertTrue(text.contains("(set)"), text);
+
+        assertTrue(settings(Map.of()).toString().contains("(unset)"));
+    }
+
+    @Test
+    void blankTokenIsNoToken() {
+        BridgeSettings s = settings(Map.of("dreamina.api.token", "   "));
+        assertFalse(s.hasToken());
+        assertTrue(s.toString().contains("(unset)"));
+    }
+}
