@@ -22,7 +22,8 @@ public final class DreaminaBridgeApplication {
 
     /** A configured, not yet started Camel main; tests add override properties to it. */
     public static Main newMain() {
-        Main main = new Main(DreaminaBridgeApplication.class);
+        // No main class: Camel would scan its package and add BridgeConfiguration a second time (two schedulers).
+        Main main = new Main();
         // The defaults inside the jar, then the operator's file: a key in config/ wins over the jar's.
         main.setPropertyPlaceholderLocations(
                 "classpath:application.properties;optional=true,file:config/application.properties;optional=true");
