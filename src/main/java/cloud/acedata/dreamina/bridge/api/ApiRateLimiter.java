@@ -25,6 +25,8 @@ import java.util.Objects;
 public final class ApiRateLimiter {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** Allowance for the time between a grant and the request on the wire (see {@link #refillPeriod}). */
+    private static final long SEND_JITTER_NANOS = 50_000_000L;
 
     private final int maxRequestsPerSecond;
     private final Bucket bucket;
@@ -54,9 +56,14 @@ public final class ApiRateLimiter {
                 .build();
     }
 
-    /** The time between two tokens: a little over {@code 1 s / N}, so that N of them span more than a second. */
+    /**
+     * The time between two tokens: {@code (1 s + SEND_JITTER) / N}. The bucket spaces the <em>grants</em>; a request
+     * reaches the wire a little after its grant (serialising, routing, a thread being scheduled), and a late request
+     * followed by a punctual one arrive closer than {@code P}. The benchmark saw 51–52 arrivals in one second with
+     * {@code P = 1 s / N}; the allowance keeps the rate the API sees at or under N.
+     */
     static Duration refillPeriod(int maxRequestsPerSecond) {
-        return Duration.ofNanos(NANOS_PER_SECOND / maxRequestsPerSecond + 1);
+        return Duration.ofNanos((NANOS_PER_SECOND + SEND_JITTER_NANOS) / maxRequestsPerSecond + 1);
     }
 
     /** Waits until one more request is allowed, then counts it. */

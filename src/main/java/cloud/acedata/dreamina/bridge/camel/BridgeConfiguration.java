@@ -34,6 +34,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        if (context.getRegistry().lookupByName("taskPoller") != null) {
+            // A second configuration would start a second scheduler on the same pending group.
+            throw new IllegalStateException("BridgeConfiguration was added twice (check Camel main's package scan)");
+        }
         BridgeSettings settings = BridgeSettings.from(context.getPropertiesComponent());
         if (!settings.hasToken()) {
             throw new IllegalStateException("dreamina.api.token is not set: give the API token in the environment "

@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * While the API refuses the credential, new input is left on the input topic (its lag grows, nothing is skipped):
- * the ingest route is suspended, and resumed once the API accepts the token again.
+ * the ingest route is stopped (gracefully: the record in hand is written and committed first), and started again
+ * once the API accepts the token. Stopped rather than suspended: with several consumers
+ * ({@code dreamina.ingest.consumers}) a suspended camel-kafka route was seen to go on consuming.
  */
 public final class IngestPause implements ApiGate.CredentialListener {
 
@@ -24,20 +26,20 @@ public final class IngestPause implements ApiGate.CredentialListener {
     @Override
     public void credentialRejected(String reason) {
         try {
-            context.getRouteController().suspendRoute(routeId);
-            LOG.warn("Route {} suspended until the API accepts the token", routeId);
+            context.getRouteController().stopRoute(routeId);
+            LOG.warn("Route {} stopped until the API accepts the token", routeId);
         } catch (Exception e) {
-            throw new IllegalStateException("Could not suspend route " + routeId, e);
+            throw new IllegalStateException("Could not stop route " + routeId, e);
         }
     }
 
     @Override
     public void credentialAccepted() {
         try {
-            context.getRouteController().resumeRoute(routeId);
-            LOG.info("Route {} resumed", routeId);
+            context.getRouteController().startRoute(routeId);
+            LOG.info("Route {} started again", routeId);
         } catch (Exception e) {
-            throw new IllegalStateException("Could not resume route " + routeId, e);
+            throw new IllegalStateException("Could not start route " + routeId, e);
         }
     }
 }

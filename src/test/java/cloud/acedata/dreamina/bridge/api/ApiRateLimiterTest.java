@@ -63,12 +63,15 @@ class ApiRateLimiterTest {
         return grants;
     }
 
+    /** The limiter's allowance for the time between a grant and the request on the wire. */
+    private static final long SEND_JITTER = 50_000_000L;
+
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 7, 50, 60, 1000})
     void tokensAreSpacedSoThatNSpanMoreThanASecond(int n) {
         long period = ApiRateLimiter.refillPeriod(n).toNanos();
-        assertTrue(period * n > SECOND, "N periods must exceed one second");
-        assertTrue(period * (n - 1) < SECOND, "N grants must fit in one second");
+        assertTrue(period * n > SECOND + SEND_JITTER, "N periods exceed one second plus the send allowance");
+        assertTrue(period * (n - 1) < SECOND + SEND_JITTER, "N grants fit in one second plus the allowance");
     }
 
     @ParameterizedTest
@@ -85,8 +88,8 @@ class ApiRateLimiterTest {
         FakeClock clock = new FakeClock();
         ApiRateLimiter limiter = new ApiRateLimiter(60, clock);
         List<Long> grants = pollEvery(1_000, 10 * SECOND, clock, limiter);
-        assertEquals(60, maxInAnyClosedSecond(grants));
-        assertTrue(grants.size() >= 599, "grants over 10 s: " + grants.size());
+        assertTrue(maxInAnyClosedSecond(grants) >= 57, "close to 60 per second: " + maxInAnyClosedSecond(grants));
+        assertTrue(grants.size() >= 570, "grants over 10 s: " + grants.size());
     }
 
     @Test
@@ -108,12 +111,13 @@ class ApiRateLimiterTest {
             limiter.acquire();
             grants.add(clock.nanos);
         }
-        // the most eager caller possible: exactly N in a second, never N+1, even counting both window ends
-        assertEquals(n, maxInAnyClosedSecond(grants));
+        // the most eager caller possible: never N+1 in a second, even counting both window ends, and N grants
+        // span more than a second plus the send allowance (so the API never sees more than N)
+        assertTrue(maxInAnyClosedSecond(grants) <= n);
         for (int i = 0; i + n < grants.size(); i++) {
-            assertTrue(grants.get(i + n) - grants.get(i) > SECOND);
+            assertTrue(grants.get(i + n) - grants.get(i) > SECOND + SEND_JITTER);
         }
-        assertTrue(grants.get(n - 1) - grants.get(0) < SECOND, "N grants fit in one simulated second");
+        assertTrue(grants.get(n - 1) - grants.get(0) < SECOND + SEND_JITTER, "N grants fit in 1.05 s");
     }
 
     @Test

@@ -5,6 +5,7 @@ import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.simulator.TokenState;
+import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KafkaBroker.class)
 class BridgeFlowIT {
 
-    private static final String TOKEN = "it-token-" + Long.toHexString(System.nanoTime());
+    private static final String TOKEN = Canary.TOKEN;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -282,8 +283,8 @@ class BridgeFlowIT {
         startBridge();
         send(null, early.id());
         Await.until(DEADLINE, () -> api.requestCount() > 0 && bridges.get(0).context().getRouteController()
-                        .getRouteStatus("ingest-tasks").isSuspended(),
-                () -> "the ingest route suspended after a 401");
+                        .getRouteStatus("ingest-tasks").isStopped(),
+                () -> "the ingest route stopped after a 401");
         long committedBefore = kafka.committedOffset(group(), in());
         for (int i = 0; i < 3; i++) {
             send(null, api.createTask(TaskScript.done(Duration.ofMillis(100))).id());
@@ -291,7 +292,13 @@ class BridgeFlowIT {
         Await.until(DEADLINE, () -> kafka.lag(group(), in()) >= 3, () -> "the input's lag grows while paused");
         assertEquals(committedBefore, kafka.committedOffset(group(), in()), "no input record skipped");
 
+        // 403 (balance used up) is the credential's fault too: still nothing dead-lettered.
         api.tokenState(TokenState.USED_UP);
+        long requestsAt403 = api.requestCount();
+        Await.until(DEADLINE, () -> api.requestCount() >= requestsAt403 + 2, () -> "re-checked under 403");
+        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(100)).size(), "nothing dead-lettered under 403");
+        assertEquals(committedBefore, kafka.committedOffset(group(), in()), "still no input record skipped");
+
         api.tokenState(TokenState.VALID);
         kafka.awaitRecords(out(), 4, DEADLINE);
         assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");

@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
+import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -62,7 +63,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class CrashRecoveryIT {
 
-    private static final String TOKEN = "crash-token-" + Long.toHexString(System.nanoTime());
+    private static final String TOKEN = Canary.TOKEN;
     private static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Path REPORT = ROOT.resolve(Path.of("target", "reliability-report.txt"));
     private static final Path LOGS = ROOT.resolve(Path.of("target", "crash-logs"));

@@ -7,6 +7,7 @@ import cloud.acedata.dreamina.bridge.simulator.Fault;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
+import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -89,7 +90,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class FaultToleranceIT {
 
-    private static final String TOKEN = "ft-token-" + Long.toHexString(System.nanoTime());
+    private static final String TOKEN = Canary.TOKEN;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Path REPORT = Path.of("target", "reliability-report.txt");
     /** Wall clock and System.nanoTime are read one after the other; the gate works on the wall clock. */
@@ -467,6 +468,9 @@ class FaultToleranceIT {
         createTopics(3);
         settings.put("camel.component.kafka.max-poll-interval-ms", String.valueOf(MAX_POLL_INTERVAL_MS));
         settings.put("dreamina.poll.max-wait", MAX_WAIT_BEYOND_POLL_INTERVAL);
+        // One input consumer: several would join the group one after another at start, and this scenario counts
+        // joins to show that nobody is thrown out later.
+        settings.put("dreamina.ingest.consumers", "1");
         LogRecorder log = own(LogRecorder.start("org.apache.kafka.clients.consumer.internals.ConsumerCoordinator",
                 "org.apache.kafka.clients.consumer.internals.AbstractCoordinator"));
         SimulatedTask never = api.createTask(TaskScript.never());

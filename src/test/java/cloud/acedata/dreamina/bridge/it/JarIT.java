@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
+import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,7 +68,7 @@ class JarIT {
 
     @Test
     void everyDocumentedKeyIsTakenFromItsEnvironmentVariableAndTheTokenNeverReachesALog() throws Exception {
-        String token = "canary-" + Long.toHexString(System.nanoTime()) + "-secret";
+        String token = Canary.TOKEN;
         String prefix = KafkaTestClient.uniqueName("jar");
         try (TasksApiSimulator api = new TasksApiSimulator(token).start();
              KafkaTestClient kafka = new KafkaTestClient(KafkaBroker.bootstrapServers())) {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 public final class BridgeProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target", "dreamina-bridge.jar").toAbsolutePath();
+    /** Every bridge process's log is kept here: evidence when a test fails, and read by the token canary check. */
+    public static final Path LOGS = Path.of("target", "bridge-logs").toAbsolutePath();
 
     private final Process process;
     private final Path log;
@@ -44,7 +46,8 @@ public final class BridgeProcess implements AutoCloseable {
         command.addAll(List.of(jvmOptions));
         command.add("-jar");
         command.add(JAR.toString());
-        Path log = Files.createTempFile("dreamina-bridge-", ".log");
+        Files.createDirectories(LOGS);
+        Path log = Files.createTempFile(LOGS, "bridge-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("DREAMINA_"));
@@ -121,6 +124,5 @@ public final class BridgeProcess implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
-        Files.deleteIfExists(log);
     }
 }
