@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An in-process simulator of the Dreamina Tasks API, {@code POST {base}/dreamina/tasks}, following
- * /work/shared/dreamina-api.md and the vendor's page (seeds/000_8929ca0dbf485586.txt) to the letter.
+ * shared/dreamina-api.md and the vendor's page (seeds/000_8929ca0dbf485586.txt) to the letter.
  *
  * <p>Order of handling for every request: count it (counters, timestamps, headers, body), wait the configured
  * {@link #latency(Duration)}, answer with the next injected {@link Fault} if any, answer 429 if the sliding

@@ -10,6 +10,7 @@ import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.component.kafka.KafkaComponent;
@@ -55,7 +56,7 @@ class BridgeFlowIT {
     private static TasksApiSimulator api;
     private static KafkaTestClient kafka;
 
-    private String prefix;
+    private TestTopics topics;
     private Map<String, String> settings;
     private final List<BridgeInstance> bridges = new ArrayList<>();
 
@@ -73,15 +74,15 @@ class BridgeFlowIT {
 
     @BeforeEach
     void topics() {
-        prefix = KafkaTestClient.uniqueName("flow");
-        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, prefix);
+        topics = TestTopics.unique("flow");
+        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
         api.tokenState(TokenState.VALID);
         api.clearFaults();
         api.clearPoisonIds();
         api.maxRequestsPerSecond(TasksApiSimulator.DEFAULT_MAX_REQUESTS_PER_SECOND);
-        kafka.createTopic(in(), 3);
-        kafka.createTopic(out(), 3);
-        kafka.createTopic(dlq(), 1);
+        kafka.createTopic(topics.in(), 3);
+        kafka.createTopic(topics.out(), 3);
+        kafka.createTopic(topics.dlq(), 1);
     }
 
     @AfterEach
@@ -104,7 +105,7 @@ class BridgeFlowIT {
                 + asyncAnswer.traceId() + "\",\"data\":[]}");
         send(null, "{\"trace_id\":\"" + byTrace.traceId() + "\"}");
 
-        Map<String, ConsumerRecord<String, byte[]>> byKey = kafka.awaitRecords(out(), 3, DEADLINE).stream()
+        Map<String, ConsumerRecord<String, byte[]>> byKey = kafka.awaitRecords(topics.out(), 3, DEADLINE).stream()
                 .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
         for (SimulatedTask task : List.of(bare, asyncAnswer, byTrace)) {
             ConsumerRecord<String, byte[]> record = byKey.get(task.id());
@@ -119,8 +120,8 @@ class BridgeFlowIT {
             assertEquals("done", header(record, "dreamina.status"));
             assertNoInternalOrSecretHeaders(record);
         }
-        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
-        Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0, () -> "input offsets committed");
+        assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
+        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
     }
 
     @Test
@@ -136,7 +137,7 @@ class BridgeFlowIT {
         for (SimulatedTask task : tasks) {
             send(null, task.id());
         }
-        kafka.awaitRecords(out(), 12, DEADLINE);
+        kafka.awaitRecords(topics.out(), 12, DEADLINE);
         assertTrue(api.requestCount("retrieve_batch") > batchesBefore, "retrieve_batch used");
         assertEquals(singlesBefore, api.requestCount("retrieve"), "no single retrieve for tasks known by id");
         for (String body : api.lastRequestBodies()) {
@@ -160,12 +161,12 @@ class BridgeFlowIT {
                 "[".repeat(20_000).getBytes(StandardCharsets.UTF_8),
                 "{\"success\":false,\"error\":{\"code\":\"bad_request\"}}".getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < poison.size(); i++) {
-            kafka.send(in(), "poison-" + i, poison.get(i));
+            kafka.send(topics.in(), "poison-" + i, poison.get(i));
         }
-        kafka.send(in(), "null-value", null);
+        kafka.send(topics.in(), "null-value", null);
         send("good", good.id());
 
-        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.awaitRecords(dlq(), poison.size() + 1, DEADLINE);
+        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.awaitRecords(topics.dlq(), poison.size() + 1, DEADLINE);
         Map<String, ConsumerRecord<String, byte[]>> byKey = deadLetters.stream()
                 .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
         for (int i = 0; i < poison.size(); i++) {
@@ -175,16 +176,16 @@ class BridgeFlowIT {
                     "the original bytes of poison-" + i);
             assertEquals("invalid_input", header(record, "dreamina.error.code"));
             assertNotNull(header(record, "dreamina.error.message"));
-            assertEquals(in(), header(record, "dreamina.origin.topic"));
+            assertEquals(topics.in(), header(record, "dreamina.origin.topic"));
             assertNotNull(header(record, "dreamina.origin.partition"));
             assertNotNull(header(record, "dreamina.origin.offset"));
             assertNull(header(record, "dreamina.http.status"));
         }
         assertEquals("invalid_input", header(byKey.get("null-value"), "dreamina.error.code"));
-        ConsumerRecord<String, byte[]> output = kafka.awaitRecords(out(), 1, DEADLINE).get(0);
+        ConsumerRecord<String, byte[]> output = kafka.awaitRecords(topics.out(), 1, DEADLINE).get(0);
         assertEquals(good.id(), output.key());
-        Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0, () -> "input offsets committed");
-        assertEquals(poison.size() + 1, kafka.readAll(dlq(), Duration.ofMillis(300)).size(),
+        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+        assertEquals(poison.size() + 1, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(),
                 "exactly one dead letter per invalid record");
     }
 
@@ -198,17 +199,17 @@ class BridgeFlowIT {
         Map<String, SimulatedTask> byKey = Map.of("f1", failed, "f2", cancelled, "f3", noVideo, "f4", responseFailed);
         byKey.forEach((key, task) -> send(key, task.id()));
 
-        for (ConsumerRecord<String, byte[]> record : kafka.awaitRecords(dlq(), 4, DEADLINE)) {
+        for (ConsumerRecord<String, byte[]> record : kafka.awaitRecords(topics.dlq(), 4, DEADLINE)) {
             SimulatedTask task = byKey.get(record.key());
             assertNotNull(task, "dead letter keyed by the input key: " + record.key());
             assertEquals(task.id(), new String(record.value(), StandardCharsets.UTF_8), "original value");
             assertEquals("task_failed", header(record, "dreamina.error.code"));
             assertEquals(task.id(), header(record, "dreamina.task.id"));
-            assertEquals(in(), header(record, "dreamina.origin.topic"));
+            assertEquals(topics.in(), header(record, "dreamina.origin.topic"));
             assertNotNull(header(record, "dreamina.error.message"));
             assertNoInternalOrSecretHeaders(record);
         }
-        assertEquals(0, kafka.readAll(out(), Duration.ofMillis(300)).size(), "nothing published");
+        assertEquals(0, kafka.readAll(topics.out(), Duration.ofMillis(300)).size(), "nothing published");
     }
 
     @Test
@@ -219,7 +220,7 @@ class BridgeFlowIT {
         send("slow", never.id());
         send("unknown", "0c0b4d3a-2f1e-4a6b-9c2d-2b3c4d5e6f70");
 
-        Map<String, ConsumerRecord<String, byte[]>> byKey = kafka.awaitRecords(dlq(), 2, DEADLINE).stream()
+        Map<String, ConsumerRecord<String, byte[]>> byKey = kafka.awaitRecords(topics.dlq(), 2, DEADLINE).stream()
                 .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
         assertEquals("poll_timeout", header(byKey.get("slow"), "dreamina.error.code"));
         assertEquals(never.id(), header(byKey.get("slow"), "dreamina.task.id"));
@@ -238,13 +239,13 @@ class BridgeFlowIT {
         send("poisoned", poisoned.id());
         good.forEach(task -> send(null, task.id()));
 
-        kafka.awaitRecords(out(), 4, DEADLINE);
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(dlq(), 1, DEADLINE).get(0);
+        kafka.awaitRecords(topics.out(), 4, DEADLINE);
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
         assertEquals("poisoned", dead.key());
         assertEquals("bad_request", header(dead, "dreamina.error.code"));
         assertEquals("400", header(dead, "dreamina.http.status"));
         assertEquals(poisoned.id(), header(dead, "dreamina.task.id"));
-        assertEquals(1, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "only the faulty task");
+        assertEquals(1, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "only the faulty task");
     }
 
     @Test
@@ -252,7 +253,7 @@ class BridgeFlowIT {
         settings.put("dreamina.api.base-url", api.baseUrl() + "/wrong");
         startBridge();
         send("lost", "362b4fed-67bd-11f1-ad11-00163e57d510");
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(dlq(), 1, DEADLINE).get(0);
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
         assertEquals("no_api", header(dead, "dreamina.error.code"));
         assertEquals("404", header(dead, "dreamina.http.status"));
     }
@@ -272,8 +273,8 @@ class BridgeFlowIT {
         startBridge();
         tasks.forEach(task -> send(null, task.id()));
 
-        kafka.awaitRecords(out(), 3, DEADLINE);
-        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
+        kafka.awaitRecords(topics.out(), 3, DEADLINE);
+        assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
     }
 
     @Test
@@ -285,23 +286,23 @@ class BridgeFlowIT {
         Await.until(DEADLINE, () -> api.requestCount() > 0 && bridges.get(0).context().getRouteController()
                         .getRouteStatus("ingest-tasks").isStopped(),
                 () -> "the ingest route stopped after a 401");
-        long committedBefore = kafka.committedOffset(group(), in());
+        long committedBefore = kafka.committedOffset(topics.group(), topics.in());
         for (int i = 0; i < 3; i++) {
             send(null, api.createTask(TaskScript.done(Duration.ofMillis(100))).id());
         }
-        Await.until(DEADLINE, () -> kafka.lag(group(), in()) >= 3, () -> "the input's lag grows while paused");
-        assertEquals(committedBefore, kafka.committedOffset(group(), in()), "no input record skipped");
+        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) >= 3, () -> "the input's lag grows while paused");
+        assertEquals(committedBefore, kafka.committedOffset(topics.group(), topics.in()), "no input record skipped");
 
         // 403 (balance used up) is the credential's fault too: still nothing dead-lettered.
         api.tokenState(TokenState.USED_UP);
         long requestsAt403 = api.requestCount();
         Await.until(DEADLINE, () -> api.requestCount() >= requestsAt403 + 2, () -> "re-checked under 403");
-        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(100)).size(), "nothing dead-lettered under 403");
-        assertEquals(committedBefore, kafka.committedOffset(group(), in()), "still no input record skipped");
+        assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(100)).size(), "nothing dead-lettered under 403");
+        assertEquals(committedBefore, kafka.committedOffset(topics.group(), topics.in()), "still no input record skipped");
 
         api.tokenState(TokenState.VALID);
-        kafka.awaitRecords(out(), 4, DEADLINE);
-        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
+        kafka.awaitRecords(topics.out(), 4, DEADLINE);
+        assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
     }
 
     @Test
@@ -316,7 +317,7 @@ class BridgeFlowIT {
         long limitedBefore = api.rateLimitedCount();
         startBridge();
         tasks.forEach(task -> send(null, task.id()));
-        kafka.awaitRecords(out(), 20, DEADLINE);
+        kafka.awaitRecords(topics.out(), 20, DEADLINE);
         assertEquals(limitedBefore, api.rateLimitedCount(), "the simulator never had to answer 429");
     }
 
@@ -327,18 +328,18 @@ class BridgeFlowIT {
         long requestsBefore = api.requestCount();
         BridgeInstance first = startBridge();
         send(null, task.id());
-        Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0 && api.requestCount() > requestsBefore,
+        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0 && api.requestCount() > requestsBefore,
                 () -> "the task parked on the pending topic and polled");
         first.close();
         bridges.remove(first);
-        assertEquals(0, kafka.readAll(out(), Duration.ofMillis(200)).size(), "not finished before the stop");
+        assertEquals(0, kafka.readAll(topics.out(), Duration.ofMillis(200)).size(), "not finished before the stop");
 
         api.clearFaults();
         startBridge();
-        ConsumerRecord<String, byte[]> output = kafka.awaitRecords(out(), 1, DEADLINE).get(0);
+        ConsumerRecord<String, byte[]> output = kafka.awaitRecords(topics.out(), 1, DEADLINE).get(0);
         assertEquals(task.id(), output.key());
-        assertEquals(1, kafka.readAll(out(), Duration.ofMillis(500)).size(), "published once");
-        assertEquals(0, kafka.readAll(dlq(), Duration.ofMillis(100)).size(), "nothing dead-lettered");
+        assertEquals(1, kafka.readAll(topics.out(), Duration.ofMillis(500)).size(), "published once");
+        assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(100)).size(), "nothing dead-lettered");
     }
 
     @Test
@@ -357,7 +358,7 @@ class BridgeFlowIT {
     }
 
     private void send(String key, String value) {
-        kafka.send(in(), key, value.getBytes(StandardCharsets.UTF_8));
+        kafka.send(topics.in(), key, value.getBytes(StandardCharsets.UTF_8));
     }
 
     private void assertNoInternalOrSecretHeaders(ConsumerRecord<String, byte[]> record) {
@@ -371,19 +372,7 @@ class BridgeFlowIT {
         assertFalse(record.value() != null && new String(record.value(), StandardCharsets.UTF_8).contains(TOKEN));
     }
 
-    private String in() {
-        return prefix + ".in";
-    }
 
-    private String out() {
-        return prefix + ".out";
-    }
 
-    private String dlq() {
-        return prefix + ".dlq";
-    }
 
-    private String group() {
-        return prefix + ".group";
-    }
 }

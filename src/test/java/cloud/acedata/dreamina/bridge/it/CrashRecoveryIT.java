@@ -8,6 +8,7 @@ import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
 import cloud.acedata.dreamina.bridge.support.TopicTally;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -88,7 +89,7 @@ class CrashRecoveryIT {
     private static KafkaTestClient kafka;
     private static Admin admin;
 
-    private String prefix;
+    private TestTopics topics;
     private String testName;
     private final List<BridgeProcess> bridges = new ArrayList<>();
     private final List<TopicTally> tallies = new ArrayList<>();
@@ -111,10 +112,10 @@ class CrashRecoveryIT {
     @BeforeEach
     void topics(TestInfo info) {
         testName = info.getTestMethod().orElseThrow().getName();
-        prefix = KafkaTestClient.uniqueName("crash");
-        kafka.createTopic(in(), 4);
-        kafka.createTopic(out(), 3);
-        kafka.createTopic(dlq(), 1);
+        topics = TestTopics.unique("crash");
+        kafka.createTopic(topics.in(), 4);
+        kafka.createTopic(topics.out(), 3);
+        kafka.createTopic(topics.dlq(), 1);
     }
 
     /** Keeps every bridge's log under target/crash-logs (the evidence when a scenario fails), then ends them. */
@@ -277,7 +278,7 @@ class CrashRecoveryIT {
     void oneBridgeProcessRunsOnePendingTaskScheduler() throws Exception {
         BridgeProcess bridge = startBridge();
         awaitPendingPartitionsOwnedBy(Set.of(bridge.pid()));
-        ConsumerGroupDescription group = describeGroup(pendingGroup());
+        ConsumerGroupDescription group = describeGroup(topics.pendingGroup());
         assertEquals(1, group.members().size(), "one consumer of the pending topic per process: " + group);
         assertEquals(1, bridge.count(Pattern.compile("Dreamina bridge settings")),
                 "the bridge is configured once:\n" + bridge.tail());
@@ -297,12 +298,12 @@ class CrashRecoveryIT {
         env.put("CAMEL_COMPONENT_KAFKA_BROKERS", KafkaBroker.bootstrapServers());
         env.put("DREAMINA_API_BASE_URL", api.baseUrl());
         env.put("DREAMINA_API_TOKEN", TOKEN);
-        env.put("DREAMINA_TOPIC_INPUT", in());
-        env.put("DREAMINA_TOPIC_OUTPUT", out());
-        env.put("DREAMINA_TOPIC_DEAD_LETTER", dlq());
-        env.put("DREAMINA_TOPIC_PENDING", pending());
+        env.put("DREAMINA_TOPIC_INPUT", topics.in());
+        env.put("DREAMINA_TOPIC_OUTPUT", topics.out());
+        env.put("DREAMINA_TOPIC_DEAD_LETTER", topics.dlq());
+        env.put("DREAMINA_TOPIC_PENDING", topics.pending());
         env.put("DREAMINA_TOPIC_PENDING_PARTITIONS", "4");
-        env.put("DREAMINA_CONSUMER_GROUP", group());
+        env.put("DREAMINA_CONSUMER_GROUP", topics.group());
         env.put("DREAMINA_POLL_INTERVAL", "300ms");
         env.put("DREAMINA_POLL_MAX_WAIT", "60s");
         env.put("DREAMINA_API_MAX_REQUESTS_PER_SECOND", "50");
@@ -334,13 +335,13 @@ class CrashRecoveryIT {
     }
 
     private void send(String taskId) {
-        kafka.send(in(), taskId, taskId.getBytes(StandardCharsets.UTF_8));
+        kafka.send(topics.in(), taskId, taskId.getBytes(StandardCharsets.UTF_8));
     }
 
     private Tally tally() {
-        TopicTally outputs = new TopicTally(KafkaBroker.bootstrapServers(), out());
+        TopicTally outputs = new TopicTally(KafkaBroker.bootstrapServers(), topics.out());
         tallies.add(outputs);
-        TopicTally deadLetters = new TopicTally(KafkaBroker.bootstrapServers(), dlq());
+        TopicTally deadLetters = new TopicTally(KafkaBroker.bootstrapServers(), topics.dlq());
         tallies.add(deadLetters);
         return new Tally(outputs, deadLetters);
     }
@@ -350,15 +351,15 @@ class CrashRecoveryIT {
      * outcome was written before its commit), then reads both topics completely and counts.
      */
     private Outcome finish(Map<String, Boolean> tasks, Tally tally) {
-        Await.until(QUIET, () -> kafka.lag(group(), in()) == 0 && kafka.lag(pendingGroup(), pending()) == 0,
-                () -> "input and pending offsets committed to the end: input lag " + kafka.lag(group(), in())
-                        + ", pending lag " + kafka.lag(pendingGroup(), pending()));
+        Await.until(QUIET, () -> kafka.lag(topics.group(), topics.in()) == 0 && kafka.lag(topics.pendingGroup(), topics.pending()) == 0,
+                () -> "input and pending offsets committed to the end: input lag " + kafka.lag(topics.group(), topics.in())
+                        + ", pending lag " + kafka.lag(topics.pendingGroup(), topics.pending()));
         return count(tasks);
     }
 
     private Outcome count(Map<String, Boolean> tasks) {
-        List<ConsumerRecord<String, byte[]>> outputs = kafka.readAll(out(), Duration.ofMillis(500));
-        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.readAll(dlq(), Duration.ofMillis(500));
+        List<ConsumerRecord<String, byte[]>> outputs = kafka.readAll(topics.out(), Duration.ofMillis(500));
+        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.readAll(topics.dlq(), Duration.ofMillis(500));
         return new Outcome(tasks, outputs, deadLetters);
     }
 
@@ -383,7 +384,7 @@ class CrashRecoveryIT {
      */
     private void awaitPendingPartitionsOwnedBy(Set<Long> pids) {
         Await.until(START, () -> {
-            ConsumerGroupDescription group = describeGroup(pendingGroup());
+            ConsumerGroupDescription group = describeGroup(topics.pendingGroup());
             Set<Long> owners = new HashSet<>();
             int partitions = 0;
             for (MemberDescription member : group.members()) {
@@ -394,16 +395,16 @@ class CrashRecoveryIT {
                 }
             }
             return group.groupState() == GroupState.STABLE && partitions == 4 && owners.equals(pids);
-        }, () -> "the pending partitions owned by the processes " + pids + ": " + describeGroup(pendingGroup()));
+        }, () -> "the pending partitions owned by the processes " + pids + ": " + describeGroup(topics.pendingGroup()));
     }
 
     /** Waits until the input group is stable with (at least) two members holding input partitions. */
     private void awaitInputShared() {
         Await.until(START, () -> {
-            ConsumerGroupDescription group = describeGroup(group());
+            ConsumerGroupDescription group = describeGroup(topics.group());
             return group.groupState() == GroupState.STABLE && group.members().stream()
                     .filter(member -> !member.assignment().topicPartitions().isEmpty()).count() >= 2;
-        }, () -> "the input partitions shared by two instances: " + describeGroup(group()));
+        }, () -> "the input partitions shared by two instances: " + describeGroup(topics.group()));
     }
 
     private static long pidOf(MemberDescription member) {
@@ -449,29 +450,11 @@ class CrashRecoveryIT {
         return nanos / 1e9;
     }
 
-    private String in() {
-        return prefix + ".in";
-    }
 
-    private String out() {
-        return prefix + ".out";
-    }
 
-    private String dlq() {
-        return prefix + ".dlq";
-    }
 
-    private String pending() {
-        return prefix + ".pending";
-    }
 
-    private String group() {
-        return prefix + ".group";
-    }
 
-    private String pendingGroup() {
-        return group() + ".pending";
-    }
 
     /** Running counts of the output and dead-letter topics, for the waits. */
     private static final class Tally {

@@ -12,6 +12,7 @@ import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.kafka.KafkaEndpoint;
@@ -117,7 +118,7 @@ class FaultToleranceIT {
 
     private TasksApiSimulator api;
     private KafkaTestClient kafka;
-    private String prefix;
+    private TestTopics topics;
     private Map<String, String> settings;
 
     @RegisterExtension
@@ -126,10 +127,10 @@ class FaultToleranceIT {
     @BeforeEach
     void setUp(TestInfo info) {
         report.scenario = info.getDisplayName();
-        prefix = KafkaTestClient.uniqueName("fault");
+        topics = TestTopics.unique("fault");
         api = own(new TasksApiSimulator(TOKEN).start());
         kafka = own(KafkaTestClient.ofSharedBroker());
-        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, prefix);
+        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
     }
 
     @AfterEach
@@ -158,9 +159,9 @@ class FaultToleranceIT {
     void s1_brokerOutageWhileTasksAreInFlightLosesNothing() throws Exception {
         EmbeddedKafka broker = EmbeddedKafka.start();
         try (KafkaTestClient dedicated = new KafkaTestClient(broker.bootstrapServers())) {
-            dedicated.createTopic(in(), 3);
-            dedicated.createTopic(out(), 3);
-            dedicated.createTopic(dlq(), 1);
+            dedicated.createTopic(topics.in(), 3);
+            dedicated.createTopic(topics.out(), 3);
+            dedicated.createTopic(topics.dlq(), 1);
             Map<String, String> s = new HashMap<>(settings);
             s.put("camel.component.kafka.brokers", broker.bootstrapServers());
             // Tasks finish 1 s to 5.75 s after creation: some are done before the outage, most during it.
@@ -171,8 +172,8 @@ class FaultToleranceIT {
             BridgeInstance bridge = BridgeInstance.start(s);
             try {
                 tasks.forEach(task -> send(dedicated, task.id(), task.id()));
-                dedicated.awaitRecords(out(), 3, DEADLINE);
-                Await.until(DEADLINE, () -> dedicated.lag(group(), in()) == 0, () -> "every task ingested");
+                dedicated.awaitRecords(topics.out(), 3, DEADLINE);
+                Await.until(DEADLINE, () -> dedicated.lag(topics.group(), topics.in()) == 0, () -> "every task ingested");
 
                 long requestsBefore = api.requestCount();
                 long outageStart = System.nanoTime();
@@ -206,8 +207,8 @@ class FaultToleranceIT {
                         "the pending-task scheduler survived the outage");
                 assertTrue(bridge.context().getRouteController().getRouteStatus("ingest-tasks").isStarted(),
                         "the ingest route survived the outage");
-                Await.until(DEADLINE, () -> dedicated.lag(group(), in()) == 0
-                                && dedicated.lag(pendingGroup(), pending()) == 0,
+                Await.until(DEADLINE, () -> dedicated.lag(topics.group(), topics.in()) == 0
+                                && dedicated.lag(topics.pendingGroup(), topics.pending()) == 0,
                         () -> "input and pending offsets committed after the outage");
                 // Duplicates are allowed by at-least-once after a commit that failed during the outage; reported.
                 report.note(tally.duplicates() == 0 ? "no duplicates"
@@ -242,7 +243,7 @@ class FaultToleranceIT {
         first.failAlways(Fault.status(500, "api_error"));
         startBridge(settings);
         tasks.forEach(task -> send(kafka, task.id(), task.id()));
-        Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0, () -> "every task ingested");
+        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "every task ingested");
 
         // A: 500 api_error for 3 s.
         long faultsBefore = first.faultCount();
@@ -268,8 +269,8 @@ class FaultToleranceIT {
                         && log.countContaining("I/O error") - ioErrorsBefore >= 2,
                 () -> "3 s of refused connections, retried");
         long refusedAttempts = log.countContaining("I/O error") - ioErrorsBefore;
-        assertTrue(kafka.readAll(out(), Duration.ofMillis(200)).isEmpty(), "nothing published during the outage");
-        assertTrue(kafka.readAll(dlq(), Duration.ofMillis(200)).isEmpty(), "nothing dead-lettered during the outage");
+        assertTrue(kafka.readAll(topics.out(), Duration.ofMillis(200)).isEmpty(), "nothing published during the outage");
+        assertTrue(kafka.readAll(topics.dlq(), Duration.ofMillis(200)).isEmpty(), "nothing dead-lettered during the outage");
 
         // Recovery: the API is back on the same port, knowing the same tasks.
         TasksApiSimulator second = own(Await.value(Duration.ofSeconds(10),
@@ -372,43 +373,43 @@ class FaultToleranceIT {
     @Test
     @DisplayName("4 dead-letter write fails")
     void s4_anUnwritableDeadLetterTopicHoldsTheInputOffsetUntilItIsWritable() throws Exception {
-        kafka.createTopic(in(), 1);
-        kafka.createTopic(out(), 3);
+        kafka.createTopic(topics.in(), 1);
+        kafka.createTopic(topics.out(), 3);
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(dlq(), 1, (short) 1)
+            admin.createTopics(List.of(new NewTopic(topics.dlq(), 1, (short) 1)
                     .configs(Map.of("max.message.bytes", "200")))).all().get(30, TimeUnit.SECONDS);
 
             LogRecorder log = own(LogRecorder.start());
             startBridge(settings);
             byte[] invalid = ("{\"note\":\"" + "x".repeat(1_000) + "\"}").getBytes(StandardCharsets.UTF_8);
             SimulatedTask valid = api.createTask(TaskScript.done(Duration.ZERO));
-            kafka.send(in(), "big-invalid", invalid);
+            kafka.send(topics.in(), "big-invalid", invalid);
             send(kafka, valid.id(), valid.id());
 
             // Wait for evidence either way: the dead-letter write failing again and again (the record retried),
             // or the offset moving on / the valid record behind it completing (the failure swallowed).
             Await.until(DEADLINE, () -> log.countContaining("Will seek consumer to offset 0") >= 2
                             || log.countContaining("RecordTooLargeException") >= 15
-                            || kafka.committedOffset(group(), in()) > 0
-                            || !kafka.readAll(out(), Duration.ofMillis(50)).isEmpty(),
+                            || kafka.committedOffset(topics.group(), topics.in()) > 0
+                            || !kafka.readAll(topics.out(), Duration.ofMillis(50)).isEmpty(),
                     () -> "the dead-letter write to fail repeatedly, or the input to move on");
             long failedWrites = log.countContaining("RecordTooLargeException");
             long reseeks = log.countContaining("Will seek consumer to offset 0");
-            Map<?, Long> committedWhileUnwritable = kafka.committedOffsets(group(), in());
+            Map<?, Long> committedWhileUnwritable = kafka.committedOffsets(topics.group(), topics.in());
             assertTrue(committedWhileUnwritable.values().stream().allMatch(offset -> offset == 0),
                     "the input offset stays on the invalid record while the dead-letter topic is unwritable: "
                             + committedWhileUnwritable);
-            assertTrue(kafka.readAll(out(), Duration.ofMillis(200)).isEmpty(),
+            assertTrue(kafka.readAll(topics.out(), Duration.ofMillis(200)).isEmpty(),
                     "the valid record behind it waits");
-            assertTrue(kafka.readAll(dlq(), Duration.ofMillis(200)).isEmpty(), "nothing could be dead-lettered");
+            assertTrue(kafka.readAll(topics.dlq(), Duration.ofMillis(200)).isEmpty(), "nothing could be dead-lettered");
 
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, dlq()),
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.dlq()),
                     List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048576"),
                             AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
 
-            ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(dlq(), 1, DEADLINE).get(0);
-            kafka.awaitRecords(out(), 1, DEADLINE);
-            Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0, () -> "input offsets committed");
+            ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
+            kafka.awaitRecords(topics.out(), 1, DEADLINE);
+            Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
             Tally tally = tally(kafka, 2, Duration.ofMillis(500));
             report.figures(tally);
             report.note(failedWrites + " failed dead-letter write attempts logged and " + reseeks
@@ -428,9 +429,9 @@ class FaultToleranceIT {
     @Test
     @DisplayName("5 poison values")
     void s5_poisonValuesAreDeadLetteredOnceEachAndTheValidRecordBehindThemCompletes() throws Exception {
-        kafka.createTopic(in(), 1);
-        kafka.createTopic(out(), 3);
-        kafka.createTopic(dlq(), 1);
+        kafka.createTopic(topics.in(), 1);
+        kafka.createTopic(topics.out(), 3);
+        kafka.createTopic(topics.dlq(), 1);
         Map<String, byte[]> poison = new LinkedHashMap<>();
         poison.put("huge", "7".repeat(1_000_000).getBytes(StandardCharsets.UTF_8));
         poison.put("id-array", utf8("{\"id\":[\"a\"]}"));
@@ -441,12 +442,12 @@ class FaultToleranceIT {
         poison.put("empty-object", utf8("{}"));
         SimulatedTask valid = api.createTask(TaskScript.done(Duration.ZERO));
         startBridge(settings);
-        poison.forEach((key, value) -> kafka.send(in(), key, value));
+        poison.forEach((key, value) -> kafka.send(topics.in(), key, value));
         send(kafka, valid.id(), valid.id());
 
-        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.awaitRecords(dlq(), poison.size(), DEADLINE);
-        kafka.awaitRecords(out(), 1, DEADLINE);
-        Await.until(DEADLINE, () -> kafka.lag(group(), in()) == 0, () -> "input offsets committed");
+        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.awaitRecords(topics.dlq(), poison.size(), DEADLINE);
+        kafka.awaitRecords(topics.out(), 1, DEADLINE);
+        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
         Tally tally = tally(kafka, poison.size() + 1, Duration.ofMillis(500));
         report.figures(tally);
         report.note("1,000,000-byte value, wrong JSON types, [], quoted string, {}");
@@ -476,7 +477,7 @@ class FaultToleranceIT {
         SimulatedTask never = api.createTask(TaskScript.never());
         BridgeInstance bridge = startBridge(settings);
         assertEquals(String.valueOf(MAX_POLL_INTERVAL_MS), String.valueOf(new KafkaClients(bridge.context())
-                        .pendingConsumer(pendingGroup(), 1).get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)),
+                        .pendingConsumer(topics.pendingGroup(), 1).get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)),
                 "the pending consumer gets the low max.poll.interval.ms");
         long start = System.nanoTime();
         send(kafka, never.id(), never.id());
@@ -484,16 +485,16 @@ class FaultToleranceIT {
         try (Admin admin = admin()) {
             Map<String, Set<String>> membersAtStart = Await.value(DEADLINE, () -> members(admin),
                     m -> m.values().stream().allMatch(ids -> ids.size() == 1), "one member in each group");
-            ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(dlq(), 1, DEADLINE).get(0);
+            ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
             long tookMs = elapsedMs(start);
             assertEquals("poll_timeout", header(dead, "dreamina.error.code"));
             assertEquals(never.id(), header(dead, "dreamina.task.id"));
-            Await.until(DEADLINE, () -> kafka.lag(pendingGroup(), pending()) == 0,
+            Await.until(DEADLINE, () -> kafka.lag(topics.pendingGroup(), topics.pending()) == 0,
                     () -> "the pending topic committed");
             Map<String, Set<String>> membersAtEnd = members(admin);
 
-            long joinsInput = joins(log, group());
-            long joinsPending = joins(log, pendingGroup());
+            long joinsInput = joins(log, topics.group());
+            long joinsPending = joins(log, topics.pendingGroup());
             List<LogRecorder.Entry> trouble = log.matching(e -> e.contains("poll timeout has expired")
                     || e.contains("CommitFailedException") || e.contains("RebalanceInProgress")
                     || e.contains("Committing") && e.contains("failed")
@@ -528,7 +529,7 @@ class FaultToleranceIT {
             if (!(endpoint instanceof KafkaEndpoint kafkaEndpoint)) {
                 continue;
             }
-            if (in().equals(kafkaEndpoint.getConfiguration().getTopic())) {
+            if (topics.in().equals(kafkaEndpoint.getConfiguration().getTopic())) {
                 // The input topic is only consumed (ingest-tasks).
                 Properties consumer = kafkaEndpoint.getConfiguration().createConsumerProperties();
                 assertEquals("false", String.valueOf(consumer.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)),
@@ -553,7 +554,7 @@ class FaultToleranceIT {
             assertTrue(Set.of("all", "-1").contains(config.getString(ProducerConfig.ACKS_CONFIG)),
                     "effective acks " + topic + ": " + config.getString(ProducerConfig.ACKS_CONFIG));
         }
-        assertEquals(new TreeSet<>(Set.of(out(), dlq(), pending())), new TreeSet<>(producerTopics),
+        assertEquals(new TreeSet<>(Set.of(topics.out(), topics.dlq(), topics.pending())), new TreeSet<>(producerTopics),
                 "the three producer endpoints: output, dead-letter, pending");
 
         // One pending-task scheduler per bridge: BridgeConfiguration applied once (it was applied twice, by the
@@ -561,7 +562,7 @@ class FaultToleranceIT {
         assertEquals(1, bridge.context().getLifecycleStrategies().stream()
                 .filter(SchedulerLifecycle.class::isInstance).count(), "exactly one pending-task scheduler");
 
-        Properties pendingConsumer = new KafkaClients(bridge.context()).pendingConsumer(pendingGroup(), 200);
+        Properties pendingConsumer = new KafkaClients(bridge.context()).pendingConsumer(topics.pendingGroup(), 200);
         assertEquals("false", String.valueOf(pendingConsumer.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)));
         assertEquals("earliest", String.valueOf(pendingConsumer.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)));
 
@@ -589,9 +590,9 @@ class FaultToleranceIT {
     }
 
     private void createTopics(int inputPartitions) {
-        kafka.createTopic(in(), inputPartitions);
-        kafka.createTopic(out(), 3);
-        kafka.createTopic(dlq(), 1);
+        kafka.createTopic(topics.in(), inputPartitions);
+        kafka.createTopic(topics.out(), 3);
+        kafka.createTopic(topics.dlq(), 1);
     }
 
     private Admin admin() {
@@ -600,11 +601,11 @@ class FaultToleranceIT {
     }
 
     private void send(KafkaTestClient client, String key, String value) {
-        client.send(in(), key, utf8(value));
+        client.send(topics.in(), key, utf8(value));
     }
 
     private void awaitOutputKey(String key) {
-        Await.until(DEADLINE, () -> kafka.readAll(out(), Duration.ofMillis(100)).stream()
+        Await.until(DEADLINE, () -> kafka.readAll(topics.out(), Duration.ofMillis(100)).stream()
                 .anyMatch(r -> key.equals(r.key())), () -> "output for " + key);
     }
 
@@ -616,14 +617,14 @@ class FaultToleranceIT {
     }
 
     private Tally tally(KafkaTestClient client, int tasksIn, Duration quiet) {
-        return new Tally(tasksIn, client.readAll(out(), quiet), client.readAll(dlq(), quiet));
+        return new Tally(tasksIn, client.readAll(topics.out(), quiet), client.readAll(topics.dlq(), quiet));
     }
 
     /** Consumer ids of the members of the input and pending groups. */
     private Map<String, Set<String>> members(Admin admin) {
         try {
-            Map<String, ConsumerGroupDescription> groups = admin.describeConsumerGroups(List.of(group(),
-                    pendingGroup())).all().get(30, TimeUnit.SECONDS);
+            Map<String, ConsumerGroupDescription> groups = admin.describeConsumerGroups(List.of(topics.group(),
+                    topics.pendingGroup())).all().get(30, TimeUnit.SECONDS);
             Map<String, Set<String>> members = new LinkedHashMap<>();
             groups.forEach((id, description) -> {
                 if (description.groupState() != GroupState.STABLE) {
@@ -671,29 +672,11 @@ class FaultToleranceIT {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    private String in() {
-        return prefix + ".in";
-    }
 
-    private String out() {
-        return prefix + ".out";
-    }
 
-    private String dlq() {
-        return prefix + ".dlq";
-    }
 
-    private String pending() {
-        return prefix + ".pending";
-    }
 
-    private String group() {
-        return prefix + ".group";
-    }
 
-    private String pendingGroup() {
-        return group() + ".pending";
-    }
 
     /** What came out for the tasks that went in: output and dead-letter records, by key. */
     private record Tally(int tasksIn, List<ConsumerRecord<String, byte[]>> out,

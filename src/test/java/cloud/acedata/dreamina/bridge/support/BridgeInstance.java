@@ -41,17 +41,17 @@ public final class BridgeInstance implements AutoCloseable {
 
     /** The settings every test shares; each test adds its own topics and API. */
     public static Map<String, String> baseSettings(String bootstrapServers, String apiBaseUrl, String token,
-                                                   String prefix) {
+                                                   TestTopics topics) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("camel.component.kafka.brokers", bootstrapServers);
         settings.put("dreamina.api.base-url", apiBaseUrl);
         settings.put("dreamina.api.token", token);
-        settings.put("dreamina.topic.input", prefix + ".in");
-        settings.put("dreamina.topic.output", prefix + ".out");
-        settings.put("dreamina.topic.dead-letter", prefix + ".dlq");
-        settings.put("dreamina.topic.pending", prefix + ".pending");
+        settings.put("dreamina.topic.input", topics.in());
+        settings.put("dreamina.topic.output", topics.out());
+        settings.put("dreamina.topic.dead-letter", topics.dlq());
+        settings.put("dreamina.topic.pending", topics.pending());
         settings.put("dreamina.topic.pending.partitions", "3");
-        settings.put("dreamina.consumer.group", prefix + ".group");
+        settings.put("dreamina.consumer.group", topics.group());
         settings.put("dreamina.poll.interval", "200ms");
         settings.put("dreamina.poll.max-wait", "30s");
         settings.put("dreamina.api.backoff.initial", "100ms");
