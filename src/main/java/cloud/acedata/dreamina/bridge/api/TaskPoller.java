@@ -81,10 +81,13 @@ public final class TaskPoller {
         tasks.forEach(task -> ids.add(task.taskId()));
         ApiAnswer answer = call(body);
         if (isRefusal(answer.status())) {
+            gate.succeeded();
             return tasks.size() == 1 ? Map.of(tasks.get(0).taskId(), RawDetail.refused(answer, this)) : null;
         }
         try {
-            return BatchAnswer.detailsById(answer.body(), mapper);
+            Map<String, RawDetail> details = BatchAnswer.detailsById(answer.body(), mapper);
+            gate.succeeded();
+            return details;
         } catch (IOException e) {
             throw unavailable("retrieve_batch answered 200 with a body that is not the documented JSON: "
                     + e.getMessage(), Optional.empty());
@@ -95,6 +98,7 @@ public final class TaskPoller {
         ObjectNode body = mapper.createObjectNode().put("action", "retrieve").put(field, value);
         ApiAnswer answer = call(body);
         if (isRefusal(answer.status())) {
+            gate.succeeded();
             return decide(task, RawDetail.refused(answer, this));
         }
         try {
@@ -103,6 +107,7 @@ public final class TaskPoller {
                 throw unavailable("retrieve answered 200 with a body that is not a JSON object",
                         Optional.empty());
             }
+            gate.succeeded();
             return decide(task, new RawDetail(detail, answer.body(), null));
         } catch (JacksonException e) {
             throw unavailable("retrieve answered 200 with a body that is not JSON: " + e.getOriginalMessage(),
@@ -163,7 +168,6 @@ public final class TaskPoller {
             ApiError error = ApiError.of(answer, mapper);
             throw unavailable("HTTP " + status + " " + error.code(), RetryAfter.parse(answer.retryAfter(), clock));
         }
-        gate.succeeded();
         return answer;
     }
 

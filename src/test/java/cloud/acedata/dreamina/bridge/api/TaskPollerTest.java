@@ -656,6 +656,21 @@ class TaskPollerTest {
     }
 
     @Test
+    void nonJsonAnswersInARowBackOffExponentiallyLikeAnyOtherFailure() {
+        api.answer(200, "<html>maintenance</html>");
+        ApiUnavailableException first = assertThrows(ApiUnavailableException.class,
+                () -> poller.poll(List.of(task(ID_A))));
+        assertEquals(START.plus(Duration.ofSeconds(1)), first.retryAt());
+
+        clock.set(first.retryAt());
+        api.answer(200, "<html>still maintenance</html>");
+        ApiUnavailableException second = assertThrows(ApiUnavailableException.class,
+                () -> poller.poll(List.of(task(ID_A))));
+        assertEquals(first.retryAt().plus(Duration.ofSeconds(2)), second.retryAt(),
+                "a 200 that is not the API's JSON is no success: the backoff doubles");
+    }
+
+    @Test
     void closedGateStopsTraceRetrievesToo() {
         api.answer(503, "");
         assertThrows(ApiUnavailableException.class,
