@@ -6,11 +6,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -130,19 +127,9 @@ public final class PendingTaskScheduler implements Runnable {
     }
 
     private void handle(ConsumerRecords<String, byte[]> records) {
-        Instant now = clock.instant();
-        List<ConsumerRecord<String, byte[]>> due = new ArrayList<>();
-        for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                PendingTask task = toTask(record);
-                Instant dueAt = Instant.ofEpochMilli(task.dueAtMillis());
-                if (dueAt.isAfter(now)) {
-                    pauseAt(partition, record.offset(), dueAt);
-                    break;
-                }
-                due.add(record);
-            }
-        }
+        DueRecords polled = DueRecords.of(records, clock.instant());
+        polled.pauses().forEach((partition, pause) -> pauseAt(partition, pause.offset(), pause.until()));
+        List<ConsumerRecord<String, byte[]>> due = polled.due();
         for (int from = 0; from < due.size(); from += batchSize) {
             List<ConsumerRecord<String, byte[]>> batch = due.subList(from, Math.min(due.size(), from + batchSize));
             if (!handleBatch(batch, due.subList(from, due.size()))) {
@@ -155,7 +142,7 @@ public final class PendingTaskScheduler implements Runnable {
     private boolean handleBatch(List<ConsumerRecord<String, byte[]>> batch,
                                 List<ConsumerRecord<String, byte[]>> unhandled) {
         List<PendingTask> tasks = new ArrayList<>(batch.size());
-        batch.forEach(record -> tasks.add(toTask(record)));
+        batch.forEach(record -> tasks.add(DueRecords.task(record)));
         try {
             handler.handle(tasks);
         } catch (Exception e) {
@@ -174,7 +161,7 @@ public final class PendingTaskScheduler implements Runnable {
             return false;
         }
         try {
-            consumer.commitSync(nextOffsets(batch));
+            consumer.commitSync(DueRecords.nextOffsets(batch));
         } catch (KafkaException e) {
             // The outcomes are written; the tasks will be handled again by whoever owns the partition next
             // (at-least-once). Keep going: a commit failure must not stop polling.
@@ -185,11 +172,7 @@ public final class PendingTaskScheduler implements Runnable {
     }
 
     private void rewind(List<ConsumerRecord<String, byte[]>> unhandled, Instant until) {
-        Map<TopicPartition, Long> firstUnhandled = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> record : unhandled) {
-            firstUnhandled.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
-        }
-        firstUnhandled.forEach((partition, offset) -> consumer.seek(partition, offset));
+        DueRecords.firstOffsets(unhandled).forEach((partition, offset) -> consumer.seek(partition, offset));
         // The API is unavailable for every task, not only these: pause every partition of this instance.
         for (TopicPartition partition : consumer.assignment()) {
             Instant current = pausedUntil.get(partition);
@@ -229,23 +212,6 @@ public final class PendingTaskScheduler implements Runnable {
             }
         }
         return wait;
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : batch) {
-            offsets.put(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1));
-        }
-        return offsets;
-    }
-
-    static PendingTask toTask(ConsumerRecord<String, byte[]> record) {
-        Map<String, byte[]> headers = new LinkedHashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), header.value());
-        }
-        return new PendingTask(record.key(), record.value(), headers);
     }
 
     private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
