@@ -13,8 +13,9 @@ import java.time.Duration;
 
 /**
  * Ties the pending-topic scheduler to the Camel context: the pending topic is created (when missing) before the
- * routes start, the scheduler starts once every route runs (a failure to start it stops the bridge's start), and it stops <em>before</em> the routes do, after
- * handing over and committing the batch in hand — so a graceful stop neither loses nor repeats a task.
+ * routes start; the scheduler starts once every route runs (a failure to start it fails the bridge's start); and it
+ * stops <em>before</em> the routes do, after handing over and committing the batch in hand — so a graceful stop
+ * neither loses nor repeats a task.
  */
 public final class SchedulerLifecycle extends LifecycleStrategySupport implements StartupListener {
 
