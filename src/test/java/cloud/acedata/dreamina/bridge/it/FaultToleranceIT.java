@@ -424,6 +424,51 @@ class FaultToleranceIT {
         }
     }
 
+    @Test
+    @DisplayName("4b dead-letter topic missing, auto-creation off")
+    void s4b_aMissingDeadLetterTopicHoldsTheInputOffsetUntilTheTopicExists() throws Exception {
+        EmbeddedKafka broker = own(EmbeddedKafka.start(Map.of("auto.create.topics.enable", "false")));
+        try (KafkaTestClient dedicated = new KafkaTestClient(broker.bootstrapServers())) {
+            dedicated.createTopic(topics.in(), 1);
+            dedicated.createTopic(topics.out(), 1);
+            Map<String, String> s = new HashMap<>(settings);
+            s.put("camel.component.kafka.brokers", broker.bootstrapServers());
+            // A send to a missing topic waits max.block.ms for its metadata: short here, so retries come quickly.
+            s.put("camel.component.kafka.max-block-ms", "1000");
+            LogRecorder log = own(LogRecorder.start());
+            startBridge(s);
+            byte[] invalid = "not a task id!".getBytes(StandardCharsets.UTF_8);
+            SimulatedTask valid = api.createTask(TaskScript.done(Duration.ZERO));
+            dedicated.send(topics.in(), "invalid", invalid);
+            send(dedicated, valid.id(), valid.id());
+
+            // Several failed attempts to write the dead letter (each waits 1 s for the topic's metadata) ...
+            Await.until(DEADLINE, () -> log.countContaining("not present in metadata") >= 4,
+                    () -> "dead-letter write attempts failing on the missing topic");
+            long failedWrites = log.countContaining("not present in metadata");
+            // ... and the input offset has not moved past the invalid record, nor has the record behind it run.
+            assertTrue(dedicated.committedOffsets(topics.group(), topics.in()).values().stream()
+                            .allMatch(offset -> offset == 0),
+                    "input offset held: " + dedicated.committedOffsets(topics.group(), topics.in()));
+            assertTrue(dedicated.readAll(topics.out(), Duration.ofMillis(200)).isEmpty(), "the valid one waits");
+
+            dedicated.createTopic(topics.dlq(), 1);
+            ConsumerRecord<String, byte[]> dead = dedicated.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
+            dedicated.awaitRecords(topics.out(), 1, DEADLINE);
+            Await.until(DEADLINE, () -> dedicated.lag(topics.group(), topics.in()) == 0,
+                    () -> "input offsets committed");
+            Tally tally = tally(dedicated, 2, Duration.ofMillis(500));
+            report.figures(tally);
+            report.note(failedWrites + " failed dead-letter writes to the missing topic (auto-creation off): input "
+                    + "offset held; once the topic existed the dead letter landed");
+            assertEquals("invalid", dead.key());
+            assertArrayEquals(invalid, dead.value(), "the original bytes");
+            assertEquals("invalid_input", header(dead, "dreamina.error.code"));
+            assertEquals(Set.of(valid.id()), tally.outKeys());
+            assertEquals(0, tally.duplicates(), "exactly one dead letter and one output");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ scenario 5
 
     @Test
