@@ -1,6 +1,5 @@
 package cloud.acedata.dreamina.bridge.api;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,10 +20,8 @@ public record ApiError(int status, String code, String message) {
         try {
             JsonNode root = mapper.readTree(answer.body());
             error = root == null ? null : root.get("error");
-        } catch (JacksonException e) {
-            error = null; // not JSON: the status alone says what happened
         } catch (IOException e) {
-            error = null;
+            error = null; // not JSON: the status alone says what happened
         }
         if (error == null || !error.isObject()) {
             return new ApiError(answer.status(), fallbackCode, "HTTP " + answer.status());

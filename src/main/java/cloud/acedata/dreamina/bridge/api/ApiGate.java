@@ -21,9 +21,11 @@ public final class ApiGate {
 
     /** Told when the API starts and stops refusing the credential. */
     public interface CredentialListener {
-        void credentialRejected(String reason);
+        default void credentialRejected(String reason) {
+        }
 
-        void credentialAccepted();
+        default void credentialAccepted() {
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
@@ -33,13 +35,6 @@ public final class ApiGate {
     private final Duration retryAfterCap;
     private final Duration credentialRecheck;
     private volatile CredentialListener listener = new CredentialListener() {
-        @Override
-        public void credentialRejected(String reason) {
-        }
-
-        @Override
-        public void credentialAccepted() {
-        }
     };
 
     private Instant openAt = Instant.EPOCH;

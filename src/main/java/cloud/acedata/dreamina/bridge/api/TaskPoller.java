@@ -82,7 +82,7 @@ public final class TaskPoller {
         ApiAnswer answer = call(body);
         if (isRefusal(answer.status())) {
             gate.succeeded();
-            return tasks.size() == 1 ? Map.of(tasks.get(0).taskId(), RawDetail.refused(answer, this)) : null;
+            return tasks.size() == 1 ? Map.of(tasks.get(0).taskId(), RawDetail.refused(answer, mapper)) : null;
         }
         try {
             Map<String, RawDetail> details = BatchAnswer.detailsById(answer.body(), mapper);
@@ -99,7 +99,7 @@ public final class TaskPoller {
         ApiAnswer answer = call(body);
         if (isRefusal(answer.status())) {
             gate.succeeded();
-            return decide(task, RawDetail.refused(answer, this));
+            return decide(task, RawDetail.refused(answer, mapper));
         }
         try {
             JsonNode detail = mapper.readTree(answer.body());
@@ -192,8 +192,8 @@ public final class TaskPoller {
 
     /** A task's detail as the API sent it ({@code raw}), or the API's refusal of the request for it. */
     record RawDetail(JsonNode node, byte[] raw, ApiError refusal) {
-        static RawDetail refused(ApiAnswer answer, TaskPoller poller) {
-            return new RawDetail(null, null, ApiError.of(answer, poller.mapper));
+        static RawDetail refused(ApiAnswer answer, ObjectMapper mapper) {
+            return new RawDetail(null, null, ApiError.of(answer, mapper));
         }
     }
 }

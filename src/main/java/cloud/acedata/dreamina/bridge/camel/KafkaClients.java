@@ -25,7 +25,6 @@ public final class KafkaClients {
 
     public Properties pendingConsumer(String groupId, int maxPollRecords) {
         KafkaConfiguration configuration = componentConfiguration();
-        configuration.setGroupId(groupId);
         Properties properties = configuration.createConsumerProperties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

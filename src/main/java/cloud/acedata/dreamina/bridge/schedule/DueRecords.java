@@ -20,26 +20,31 @@ import java.util.Map;
  * partition whose next record is not due yet, where to seek back and until when to pause it. A partition is read
  * in order, so everything behind its first not-due record waits too (records are appended in about due order).
  *
- * @param due    the due records, each partition's in offset order
+ * @param due    the due records with the tasks they hold (read once), each partition's in offset order
  * @param pauses the partitions to pause: the offset to seek back to and when it is due
  */
-record DueRecords(List<ConsumerRecord<String, byte[]>> due, Map<TopicPartition, Pause> pauses) {
+record DueRecords(List<Due> due, Map<TopicPartition, Pause> pauses) {
+
+    /** A due record and the pending task it holds. */
+    record Due(ConsumerRecord<String, byte[]> record, PendingTask task) {
+    }
 
     /** Where a partition resumes ({@code offset}) and when ({@code until}). */
     record Pause(long offset, Instant until) {
     }
 
     static DueRecords of(ConsumerRecords<String, byte[]> records, Instant now) {
-        List<ConsumerRecord<String, byte[]>> due = new ArrayList<>();
+        List<Due> due = new ArrayList<>();
         Map<TopicPartition, Pause> pauses = new LinkedHashMap<>();
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                Instant dueAt = Instant.ofEpochMilli(task(record).dueAtMillis());
+                PendingTask task = task(record);
+                Instant dueAt = Instant.ofEpochMilli(task.dueAtMillis());
                 if (dueAt.isAfter(now)) {
                     pauses.put(partition, new Pause(record.offset(), dueAt));
                     break;
                 }
-                due.add(record);
+                due.add(new Due(record, task));
             }
         }
         return new DueRecords(due, pauses);

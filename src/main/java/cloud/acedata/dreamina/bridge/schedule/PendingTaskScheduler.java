@@ -129,9 +129,9 @@ public final class PendingTaskScheduler implements Runnable {
     private void handle(ConsumerRecords<String, byte[]> records) {
         DueRecords polled = DueRecords.of(records, clock.instant());
         polled.pauses().forEach((partition, pause) -> pauseAt(partition, pause.offset(), pause.until()));
-        List<ConsumerRecord<String, byte[]>> due = polled.due();
+        List<DueRecords.Due> due = polled.due();
         for (int from = 0; from < due.size(); from += batchSize) {
-            List<ConsumerRecord<String, byte[]>> batch = due.subList(from, Math.min(due.size(), from + batchSize));
+            List<DueRecords.Due> batch = due.subList(from, Math.min(due.size(), from + batchSize));
             if (!handleBatch(batch, due.subList(from, due.size()))) {
                 return;
             }
@@ -139,10 +139,8 @@ public final class PendingTaskScheduler implements Runnable {
     }
 
     /** @return whether the batch was handled and committed */
-    private boolean handleBatch(List<ConsumerRecord<String, byte[]>> batch,
-                                List<ConsumerRecord<String, byte[]>> unhandled) {
-        List<PendingTask> tasks = new ArrayList<>(batch.size());
-        batch.forEach(record -> tasks.add(DueRecords.task(record)));
+    private boolean handleBatch(List<DueRecords.Due> batch, List<DueRecords.Due> unhandled) {
+        List<PendingTask> tasks = batch.stream().map(DueRecords.Due::task).toList();
         try {
             handler.handle(tasks);
         } catch (Exception e) {
@@ -161,7 +159,7 @@ public final class PendingTaskScheduler implements Runnable {
             return false;
         }
         try {
-            consumer.commitSync(DueRecords.nextOffsets(batch));
+            consumer.commitSync(DueRecords.nextOffsets(records(batch)));
         } catch (KafkaException e) {
             // The outcomes are written; the tasks will be handled again by whoever owns the partition next
             // (at-least-once). Keep going: a commit failure must not stop polling.
@@ -171,8 +169,8 @@ public final class PendingTaskScheduler implements Runnable {
         return true;
     }
 
-    private void rewind(List<ConsumerRecord<String, byte[]>> unhandled, Instant until) {
-        DueRecords.firstOffsets(unhandled).forEach((partition, offset) -> consumer.seek(partition, offset));
+    private void rewind(List<DueRecords.Due> unhandled, Instant until) {
+        DueRecords.firstOffsets(records(unhandled)).forEach((partition, offset) -> consumer.seek(partition, offset));
         // The API is unavailable for every task, not only these: pause every partition of this instance.
         for (TopicPartition partition : consumer.assignment()) {
             Instant current = pausedUntil.get(partition);
@@ -212,6 +210,10 @@ public final class PendingTaskScheduler implements Runnable {
             }
         }
         return wait;
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> records(List<DueRecords.Due> due) {
+        return due.stream().map(DueRecords.Due::record).toList();
     }
 
     private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {

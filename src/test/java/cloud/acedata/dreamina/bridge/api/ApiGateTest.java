@@ -10,11 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,47 +27,7 @@ class ApiGateTest {
     private static final Duration CAP = Duration.ofSeconds(60);
     private static final Duration RECHECK = Duration.ofSeconds(30);
 
-    private static final class TestClock extends Clock {
-        private Instant now = START;
 
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    private static final class RecordingListener implements ApiGate.CredentialListener {
-        final List<String> rejected = new ArrayList<>();
-        int accepted;
-
-        @Override
-        public void credentialRejected(String reason) {
-            rejected.add(reason);
-        }
-
-        @Override
-        public void credentialAccepted() {
-            accepted++;
-        }
-    }
 
     /** Collects what ApiGate logs. */
     private static final class CapturingAppender extends AbstractAppender {
@@ -90,7 +47,7 @@ class ApiGateTest {
         }
     }
 
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = new TestClock(START);
     private final RecordingListener listener = new RecordingListener();
     private final CapturingAppender appender = new CapturingAppender();
     private Logger gateLogger;

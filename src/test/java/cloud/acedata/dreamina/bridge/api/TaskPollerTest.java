@@ -17,11 +17,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -52,36 +49,6 @@ class TaskPollerTest {
     private static final String VIDEO = "https://cdn.acedata.cloud/v/a.mp4";
 
     /** A clock the test moves by hand. */
-    private static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
 
     /** Answers requests from a script (an {@link ApiAnswer} or an {@link IOException} each) and records them. */
     private static final class FakeApi implements TasksApi {
@@ -116,20 +83,6 @@ class TaskPollerTest {
         }
     }
 
-    private static final class RecordingListener implements ApiGate.CredentialListener {
-        final List<String> rejected = new ArrayList<>();
-        int accepted;
-
-        @Override
-        public void credentialRejected(String reason) {
-            rejected.add(reason);
-        }
-
-        @Override
-        public void credentialAccepted() {
-            accepted++;
-        }
-    }
 
     private TestClock clock;
     private FakeApi api;

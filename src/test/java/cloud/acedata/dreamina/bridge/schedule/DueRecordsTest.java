@@ -39,7 +39,7 @@ class DueRecordsTest {
 
         DueRecords split = DueRecords.of(polled, NOW);
 
-        assertEquals(List.of("0@10", "0@11", "1@7"), positions(split.due()));
+        assertEquals(List.of("0@10 task-0-10", "0@11 task-0-11", "1@7 task-1-7"), positions(split.due()));
         assertEquals(Map.of(P0, new DueRecords.Pause(12, NOW.plusMillis(3_000))), split.pauses(),
                 "partition 0 resumes at its first record not due, even though one behind it is due");
     }
@@ -51,7 +51,7 @@ class DueRecordsTest {
 
         DueRecords split = DueRecords.of(polled, NOW);
 
-        assertEquals(List.of("0@1", "0@2"), positions(split.due()));
+        assertEquals(List.of("0@1 task-0-1", "0@2 task-0-2"), positions(split.due()));
         assertTrue(split.pauses().isEmpty());
     }
 
@@ -110,9 +110,9 @@ class DueRecordsTest {
         return new ConsumerRecords<>(new LinkedHashMap<>(byPartition), Map.of());
     }
 
-    private static List<String> positions(List<ConsumerRecord<String, byte[]>> records) {
+    private static List<String> positions(List<DueRecords.Due> due) {
         List<String> positions = new ArrayList<>();
-        records.forEach(r -> positions.add(r.partition() + "@" + r.offset()));
+        due.forEach(d -> positions.add(d.record().partition() + "@" + d.record().offset() + " " + d.task().taskId()));
         return positions;
     }
 }
