@@ -32,6 +32,24 @@ public final class BridgeHeaders {
     /** Headers that describe the bridge's own scheduling state: never copied to the output or dead-letter topics. */
     public static final Set<String> INTERNAL = Set.of(PENDING_DUE, PENDING_DEADLINE, PENDING_POLLS);
 
+    /** Where a dead letter's input record was: written at ingest, carried on the pending topic. */
+    public static final Set<String> ORIGIN = Set.of(ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET);
+
+    /** Every header the bridge writes on the pending topic, exactly spelt. */
+    public static final Set<String> OWN = Set.of(TASK_ID, TRACE_ID, ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET,
+            PENDING_DUE, PENDING_DEADLINE, PENDING_POLLS);
+
+    /**
+     * Whether a header name belongs to the bridge ({@code dreamina.}), Camel ({@code Camel…}) or camel-kafka
+     * ({@code kafka.}), in any letter case: such a header coming from an input record must never steer the bridge
+     * or reach a producer (Camel's header map ignores case, its Kafka header filter does not).
+     */
+    public static boolean isReserved(String name) {
+        return name.regionMatches(true, 0, "dreamina.", 0, 9)
+                || name.regionMatches(true, 0, "camel", 0, 5)
+                || name.regionMatches(true, 0, "kafka.", 0, 6);
+    }
+
     /** Error codes the bridge itself assigns (the API's own codes pass through unchanged). */
     public static final String CODE_INVALID_INPUT = "invalid_input";
     public static final String CODE_TASK_FAILED = "task_failed";

@@ -11,15 +11,21 @@ import java.util.Optional;
 /**
  * Whether the Tasks API may be called now, shared by every poll of this instance.
  * <ul>
- *   <li>429, 5xx, I/O errors and non-JSON answers close the gate for a capped exponential backoff with jitter,
- *       or for the answer's {@code Retry-After} (capped), so no request goes out before the allowed time;</li>
- *   <li>401 and 403 mean the credential is wrong, not the task: the gate closes for the re-check interval, the
- *       log says why once, and the listener pauses consumption of new input until the API accepts the token.</li>
+ *   <li>429, and 5xx / I/O errors / non-JSON answers that look general (a failure right after another, with no
+ *       success since the failed request was sent), close the gate for a capped exponential backoff with jitter, or
+ *       for the answer's {@code Retry-After} (capped), so no request goes out before the allowed time;</li>
+ *   <li>a 5xx or I/O failure right after a success, or while other requests succeed, is <em>isolated</em>: the
+ *       gate stays open and the caller isolates the tasks of that request ({@link #requestFailed});</li>
+ *   <li>401 and 403 mean the credential is wrong, 404 {@code no_api} that the URL is, and the same 4xx refusal for
+ *       many different tasks in a row with no success between (a proxy's 407, a gateway's 400 for all) that
+ *       something in front of the API refuses everything: the gate <em>pauses</em> for the re-check interval, the
+ *       log says why once, and the listener pauses consumption of new input until the API answers normally. None
+ *       of this is a task's fault: nothing is dead-lettered for it.</li>
  * </ul>
  */
 public final class ApiGate {
 
-    /** Told when the API starts and stops refusing the credential. */
+    /** Told when the API starts and stops refusing every request. */
     public interface CredentialListener {
         default void credentialRejected(String reason) {
         }
@@ -27,6 +33,12 @@ public final class ApiGate {
         default void credentialAccepted() {
         }
     }
+
+    /** What the gate lets through now: everything, nothing until a backoff has passed, nothing until a re-check. */
+    public enum State { OPEN, BACKING_OFF, PAUSED }
+
+    /** Distinct tasks refused in a row with the same status and code, no success between: the circuit opens. */
+    static final int REFUSAL_STREAK_LIMIT = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
 
@@ -38,8 +50,15 @@ public final class ApiGate {
     };
 
     private Instant openAt = Instant.EPOCH;
+    /** Failures that closed the gate since the last success: the backoff's attempt number. */
     private int consecutiveFailures;
-    private boolean credentialRejected;
+    /** Every failed request since the last success, isolated or not. */
+    private int failuresSinceSuccess;
+    private Instant lastSuccessAt = Instant.EPOCH;
+    /** Why every request is refused (credential, URL, circuit), or null. */
+    private String refusal;
+    private String streakKey;
+    private int streak;
 
     public ApiGate(Clock clock, Backoff backoff, Duration retryAfterCap, Duration credentialRecheck) {
         this.clock = clock;
@@ -61,13 +80,22 @@ public final class ApiGate {
         return !clock.instant().isBefore(openAt);
     }
 
-    public synchronized boolean isCredentialRejected() {
-        return credentialRejected;
+    public synchronized State state() {
+        if (refusal != null) {
+            return State.PAUSED;
+        }
+        return isOpen() ? State.OPEN : State.BACKING_OFF;
     }
 
-    /** A transient failure: closes the gate for the backoff (or the capped {@code Retry-After}). */
+    /** Whether the API refuses every request now (credential, URL or circuit): the pause of new input is on. */
+    public synchronized boolean isCredentialRejected() {
+        return refusal != null;
+    }
+
+    /** A failure that is no task's fault (429, or a general outage): closes the gate for the backoff. */
     public synchronized Instant transientFailure(String reason, Optional<Duration> retryAfter) {
         consecutiveFailures++;
+        failuresSinceSuccess++;
         Duration wait = backoff.retryDelay(consecutiveFailures, retryAfter, retryAfterCap);
         Instant next = clock.instant().plus(wait);
         if (next.isAfter(openAt)) {
@@ -78,13 +106,76 @@ public final class ApiGate {
         return openAt;
     }
 
-    /** A 401 or 403: pauses until the re-check interval has passed. */
+    /**
+     * A request sent at {@code sentAt} failed with a 5xx, an I/O error or an unreadable answer. Isolated when the
+     * previous answer was a success, or when another request succeeded while this one was on its way: then the gate
+     * stays open and the caller isolates the request's tasks. Otherwise it looks like an outage and the gate closes.
+     *
+     * @return empty when isolated; else when the gate opens again
+     */
+    public synchronized Optional<Instant> requestFailed(String reason, Optional<Duration> retryAfter, Instant sentAt) {
+        if (failuresSinceSuccess == 0 || lastSuccessAt.isAfter(sentAt)) {
+            failuresSinceSuccess++;
+            LOG.debug("Dreamina API failed one request ({}) while others succeed: its tasks are isolated", reason);
+            return Optional.empty();
+        }
+        return Optional.of(transientFailure(reason, retryAfter));
+    }
+
+    /** A 401 or 403 (or a 400 {@code no_token}): pauses until the re-check interval has passed. */
     public Instant credentialRejected(String reason) {
+        return refused("the API refused the token (" + reason + "): the credential is wrong, not the tasks. Fix "
+                + "dreamina.api.token (env DREAMINA_API_TOKEN) or the account");
+    }
+
+    /** A 404 {@code no_api}: the URL is wrong, not the tasks. Pauses like a refused token. */
+    public Instant endpointRefused(String reason) {
+        return refused("the API refused the endpoint (" + reason + "): dreamina.api.base-url (env "
+                + "DREAMINA_API_BASE_URL) or something in front of the API is wrong, not the tasks");
+    }
+
+    /**
+     * The API refused the request for one task (a 4xx that is not about the credential or the rate). It is that
+     * task's fault only when the API demonstrably answers other requests: a success within twice the re-check
+     * interval and no refusal streak running. The same refusal for {@value #REFUSAL_STREAK_LIMIT} tasks in a row with
+     * no success between opens the circuit ({@link #endpointRefused}).
+     *
+     * @return whether the task may be dead-lettered for it; if not, the caller holds it ({@link #holdRefused})
+     */
+    public boolean isTaskAtFault(int status, String code) {
+        String key = status + " " + code;
+        int count;
+        synchronized (this) {
+            boolean succeededRecently = lastSuccessAt.isAfter(clock.instant().minus(credentialRecheck.multipliedBy(2)));
+            if (streak == 0 && succeededRecently) {
+                return true;
+            }
+            streak = key.equals(streakKey) ? streak + 1 : 1;
+            streakKey = key;
+            count = streak;
+        }
+        if (count == REFUSAL_STREAK_LIMIT) {
+            endpointRefused("HTTP " + key + " for " + count + " tasks in a row, no success between");
+        }
+        return false;
+    }
+
+    /** Tasks whose refusal is not their fault ({@link #isTaskAtFault}) wait: for the re-check, or a backoff. */
+    public Instant holdRefused(String reason) {
+        synchronized (this) {
+            if (refusal != null) {
+                return openAt;
+            }
+        }
+        return transientFailure(reason + " with no sign yet that the API answers other requests", Optional.empty());
+    }
+
+    private Instant refused(String why) {
         boolean first;
         Instant next;
         synchronized (this) {
-            first = !credentialRejected;
-            credentialRejected = true;
+            first = refusal == null;
+            refusal = why;
             Instant recheck = clock.instant().plus(credentialRecheck);
             if (recheck.isAfter(openAt)) {
                 openAt = recheck;
@@ -92,29 +183,43 @@ public final class ApiGate {
             next = openAt;
         }
         if (first) {
-            LOG.error("Dreamina API refused the token ({}): the credential is wrong, not the tasks. Nothing is "
-                    + "dead-lettered; consumption is paused and the token is re-checked every {} ms. Fix "
-                    + "dreamina.api.token (env DREAMINA_API_TOKEN) or the account; the bridge resumes by itself.",
-                    reason, credentialRecheck.toMillis());
-            listener.credentialRejected(reason);
+            LOG.error("Dreamina API: {}. Nothing is dead-lettered; consumption of new input is paused and the API is "
+                    + "tried again every {} ms; the bridge resumes by itself.", why, credentialRecheck.toMillis());
+            listener.credentialRejected(why);
         } else {
-            LOG.warn("Dreamina API still refuses the token ({}); next re-check in {} ms", reason,
-                    credentialRecheck.toMillis());
+            LOG.warn("Dreamina API still refuses: {}; next re-check in {} ms", why, credentialRecheck.toMillis());
         }
         return next;
     }
 
-    /** The API answered normally. */
+    /**
+     * The API answered normally. A pause of new input ends here; if resuming it fails, the gate stays paused and the
+     * next success tries again.
+     */
     public void succeeded() {
-        boolean recovered;
+        String recovered;
         synchronized (this) {
-            recovered = credentialRejected;
-            credentialRejected = false;
+            recovered = refusal;
             consecutiveFailures = 0;
+            failuresSinceSuccess = 0;
+            streak = 0;
+            streakKey = null;
+            lastSuccessAt = clock.instant();
+            if (recovered == null) {
+                return;
+            }
         }
-        if (recovered) {
-            LOG.info("Dreamina API accepts the token again: resuming consumption");
+        LOG.info("Dreamina API answers normally again: resuming consumption");
+        try {
             listener.credentialAccepted();
+        } catch (RuntimeException e) {
+            LOG.error("Resuming consumption failed; retried at the next answer of the API: {}", e.toString());
+            return;
+        }
+        synchronized (this) {
+            if (refusal == recovered) {
+                refusal = null;
+            }
         }
     }
 }

@@ -2,7 +2,9 @@ package cloud.acedata.dreamina.bridge.api;
 
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +23,10 @@ import java.util.Objects;
  * {@code P = floor(1 s / N) + 1 ns}: then {@code N*P > 1 s}, and every window of one second, open or closed,
  * holds at most N, at a cost of under a nanosecond per request. Capacity 1 also means no burst: a limiter with
  * capacity N would allow N at once and N more over the following second.
+ *
+ * <p>Several instances share one token: {@link #share(int, int)} gives this instance the part of the budget that
+ * matches its part of the pending topic's partitions (Kafka's group assignment says who polls what), so that
+ * together they stay within the budget; it is called again on every rebalance.
  */
 public final class ApiRateLimiter {
 
@@ -28,8 +34,12 @@ public final class ApiRateLimiter {
     /** Allowance for the time between a grant and the request on the wire (see {@link #refillPeriod}). */
     private static final long SEND_JITTER_NANOS = 50_000_000L;
 
+    /** An instance without partitions polls nothing; its limiter still needs a rate: one request a minute. */
+    private static final double IDLE_RATE = 1.0 / 60;
+
     private final int maxRequestsPerSecond;
     private final Bucket bucket;
+    private volatile double currentRate;
     private final BlockingStrategy blockingStrategy;
 
     /** A limiter on the system's monotonic clock. */
@@ -49,11 +59,34 @@ public final class ApiRateLimiter {
         }
         this.maxRequestsPerSecond = maxRequestsPerSecond;
         this.blockingStrategy = Objects.requireNonNull(blockingStrategy, "blockingStrategy");
-        Duration period = refillPeriod(maxRequestsPerSecond);
+        this.currentRate = maxRequestsPerSecond;
         this.bucket = Bucket.builder()
-                .addLimit(limit -> limit.capacity(1).refillGreedy(1, period))
+                .addLimit(limit -> limit.capacity(1).refillGreedy(1, refillPeriod(maxRequestsPerSecond)))
                 .withCustomTimePrecision(Objects.requireNonNull(timeMeter, "timeMeter"))
                 .build();
+    }
+
+    /**
+     * This instance's share of the budget: {@code owned} of the pending topic's {@code total} partitions.
+     *
+     * @return the requests per second this instance may now make
+     */
+    public double share(int owned, int total) {
+        double rate = total <= 0 || owned >= total ? maxRequestsPerSecond
+                : Math.max(IDLE_RATE, (double) maxRequestsPerSecond * owned / total);
+        if (rate != currentRate) {
+            currentRate = rate;
+            bucket.replaceConfiguration(BucketConfiguration.builder()
+                            .addLimit(limit -> limit.capacity(1).refillGreedy(1, refillPeriod(rate)))
+                            .build(),
+                    TokensInheritanceStrategy.AS_IS);
+        }
+        return rate;
+    }
+
+    /** The requests per second this instance may make now (its share of the budget). */
+    public double currentRate() {
+        return currentRate;
     }
 
     /**
@@ -62,8 +95,8 @@ public final class ApiRateLimiter {
      * followed by a punctual one arrive closer than {@code P}. The benchmark saw 51–52 arrivals in one second with
      * {@code P = 1 s / N}; the allowance keeps the rate the API sees at or under N.
      */
-    static Duration refillPeriod(int maxRequestsPerSecond) {
-        return Duration.ofNanos((NANOS_PER_SECOND + SEND_JITTER_NANOS) / maxRequestsPerSecond + 1);
+    static Duration refillPeriod(double requestsPerSecond) {
+        return Duration.ofNanos((long) ((NANOS_PER_SECOND + SEND_JITTER_NANOS) / requestsPerSecond) + 1);
     }
 
     /** Waits until one more request is allowed, then counts it. */

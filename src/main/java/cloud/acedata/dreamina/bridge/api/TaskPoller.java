@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +26,21 @@ import java.util.Optional;
  * <ul>
  *   <li>tasks known by id are retrieved together with {@code retrieve_batch}; a task known only by its trace id
  *       with a single {@code retrieve} by {@code trace_id};</li>
- *   <li>an error answer to a batch names no task, so the batch's ids are then retrieved one by one and only the
- *       task whose own request is refused (400, 404) is dead-lettered, with the API's code;</li>
- *   <li>401/403, 429, 5xx, I/O errors and non-JSON answers are no task's fault: {@link ApiUnavailableException}
- *       leaves every task of the batch where it is (see {@link ApiGate});</li>
+ *   <li>an error answer to a batch names no task, so the batch's ids are then retrieved one by one; a task whose
+ *       own request is refused (400 and other 4xx) is dead-lettered with the API's code — when the API answers
+ *       other requests ({@link ApiGate#taskRefused}); the same refusal for everything is a refusing endpoint;</li>
+ *   <li>401/403, 404 {@code no_api}, 429 and outages are no task's fault: {@link ApiUnavailableException} leaves
+ *       every task of the batch where it is (see {@link ApiGate});</li>
+ *   <li>a 5xx, I/O error or unreadable answer while the API answers other requests throws
+ *       {@link RequestFailedException}: the scheduler isolates the batch's tasks. A task polled alone whose request
+ *       fails so after its deadline is dead-lettered with that error;</li>
  *   <li>every request waits for the client-side rate limit.</li>
  * </ul>
  */
 public final class TaskPoller {
+
+    /** The bridge's code for a request that got no answer within the read timeout. */
+    static final String CODE_TIMEOUT = "timeout";
 
     private final TasksApi api;
     private final ApiRateLimiter rateLimiter;
@@ -52,26 +61,62 @@ public final class TaskPoller {
         this.clock = clock;
     }
 
-    /** Polls the tasks once; the outcomes are in the order of the tasks. */
+    /**
+     * Polls the tasks once; the outcomes are in the order of the tasks. A task polled alone whose own request fails
+     * after its deadline is dead-lettered with that error (the scheduler polls a task alone once its requests failed
+     * while others succeeded).
+     */
     public List<TaskOutcome> poll(List<PendingTask> tasks) {
+        try {
+            return pollOnce(tasks);
+        } catch (RequestFailedException e) {
+            if (tasks.size() != 1 || clock.millis() < tasks.get(0).deadlineMillis()) {
+                throw e;
+            }
+            PendingTask task = tasks.get(0);
+            return List.of(TaskOutcome.deadLetter(task, e.code(), "Task not answered within dreamina.poll.max-wait "
+                    + "after " + (task.polls() + 1) + " polls; its own requests fail: " + e.getMessage(),
+                    e.httpStatus()));
+        }
+    }
+
+    private List<TaskOutcome> pollOnce(List<PendingTask> tasks) {
         List<PendingTask> byId = new ArrayList<>();
-        List<TaskOutcome> outcomes = new ArrayList<>(tasks.size());
         for (PendingTask task : tasks) {
             if (task.taskId() != null) {
                 byId.add(task);
             }
         }
         Map<String, RawDetail> batch = byId.isEmpty() ? Map.of() : retrieveBatch(byId);
+        List<RawDetail> details = new ArrayList<>(tasks.size());
         for (PendingTask task : tasks) {
             if (task.taskId() == null) {
-                outcomes.add(retrieveOne(task, "trace_id", task.traceId()));
+                details.add(retrieveOne("trace_id", task.traceId()));
             } else if (batch == null) {
-                outcomes.add(retrieveOne(task, "id", task.taskId()));
+                details.add(retrieveOne("id", task.taskId()));
             } else {
-                outcomes.add(decide(task, batch.get(task.taskId())));
+                details.add(batch.get(task.taskId()));
             }
         }
+        // Refusals are judged after every request of the batch: a success among them shows the API is answering.
+        String held = null;
+        for (RawDetail detail : details) {
+            if (detail != null && detail.refusal() != null && !isTaskAtFault(detail.refusal())) {
+                held = "HTTP " + detail.refusal().status() + " " + detail.refusal().code();
+            }
+        }
+        if (held != null) {
+            throw new ApiUnavailableException(held, gate.holdRefused(held));
+        }
+        List<TaskOutcome> outcomes = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            outcomes.add(decide(tasks.get(i), details.get(i)));
+        }
         return outcomes;
+    }
+
+    private boolean isTaskAtFault(ApiError refusal) {
+        return gate.isTaskAtFault(refusal.status(), refusal.code());
     }
 
     /** @return the batch's details by id, or null when the batch was refused and its ids must be isolated */
@@ -79,9 +124,9 @@ public final class TaskPoller {
         ObjectNode body = mapper.createObjectNode().put("action", "retrieve_batch");
         ArrayNode ids = body.putArray("ids");
         tasks.forEach(task -> ids.add(task.taskId()));
-        ApiAnswer answer = call(body);
+        Instant sentAt = clock.instant();
+        ApiAnswer answer = call(body, sentAt);
         if (isRefusal(answer.status())) {
-            gate.succeeded();
             return tasks.size() == 1 ? Map.of(tasks.get(0).taskId(), RawDetail.refused(answer, mapper)) : null;
         }
         try {
@@ -89,31 +134,31 @@ public final class TaskPoller {
             gate.succeeded();
             return details;
         } catch (IOException e) {
-            throw unavailable("retrieve_batch answered 200 with a body that is not the documented JSON: "
-                    + e.getMessage(), Optional.empty());
+            throw failed(null, "retrieve_batch answered 200 with a body that is not the documented JSON: "
+                    + e.getMessage(), 200, Optional.empty(), sentAt);
         }
     }
 
-    private TaskOutcome retrieveOne(PendingTask task, String field, String value) {
+    private RawDetail retrieveOne(String field, String value) {
         ObjectNode body = mapper.createObjectNode().put("action", "retrieve").put(field, value);
-        ApiAnswer answer = call(body);
+        Instant sentAt = clock.instant();
+        ApiAnswer answer = call(body, sentAt);
         if (isRefusal(answer.status())) {
-            gate.succeeded();
-            return decide(task, RawDetail.refused(answer, mapper));
+            return RawDetail.refused(answer, mapper);
         }
         try {
             JsonNode detail = mapper.readTree(answer.body());
             if (detail == null || !detail.isObject()) {
-                throw unavailable("retrieve answered 200 with a body that is not a JSON object",
-                        Optional.empty());
+                throw failed(null, "retrieve answered 200 with a body that is not a JSON object", 200,
+                        Optional.empty(), sentAt);
             }
             gate.succeeded();
-            return decide(task, new RawDetail(detail, answer.body(), null));
+            return new RawDetail(detail, answer.body(), null);
         } catch (JacksonException e) {
-            throw unavailable("retrieve answered 200 with a body that is not JSON: " + e.getOriginalMessage(),
-                    Optional.empty());
+            throw failed(null, "retrieve answered 200 with a body that is not JSON: " + e.getOriginalMessage(), 200,
+                    Optional.empty(), sentAt);
         } catch (IOException e) {
-            throw unavailable("retrieve answer unreadable: " + e.getMessage(), Optional.empty());
+            throw failed(null, "retrieve answer unreadable: " + e.getMessage(), 200, Optional.empty(), sentAt);
         }
     }
 
@@ -143,7 +188,7 @@ public final class TaskPoller {
         }
     }
 
-    private ApiAnswer call(ObjectNode body) {
+    private ApiAnswer call(ObjectNode body, Instant sentAt) {
         if (!gate.isOpen()) {
             throw new ApiUnavailableException("waiting for the API to be available again", gate.openAt());
         }
@@ -154,9 +199,11 @@ public final class TaskPoller {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiUnavailableException("interrupted while waiting for the rate limit", clock.instant());
+        } catch (SocketTimeoutException e) {
+            throw failed(CODE_TIMEOUT, "no answer within dreamina.api.read-timeout", null, Optional.empty(), sentAt);
         } catch (IOException e) {
-            throw unavailable("I/O error: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
-                    Optional.empty());
+            throw failed("io_error", "I/O error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null,
+                    Optional.empty(), sentAt);
         }
         int status = answer.status();
         if (status == 401 || status == 403 || isMissingToken(answer)) {
@@ -164,9 +211,18 @@ public final class TaskPoller {
             throw new ApiUnavailableException("HTTP " + status + " " + error.code(),
                     gate.credentialRejected("HTTP " + status + " " + error.code() + ": " + error.message()));
         }
-        if (status == 429 || status >= 500 || status < 200 || (status >= 300 && status < 400)) {
+        if (status == 404 && "no_api".equals(ApiError.of(answer, mapper).code())) {
+            throw new ApiUnavailableException("HTTP 404 no_api", gate.endpointRefused("HTTP 404 no_api"));
+        }
+        if (status == 429) {
             ApiError error = ApiError.of(answer, mapper);
-            throw unavailable("HTTP " + status + " " + error.code(), RetryAfter.parse(answer.retryAfter(), clock));
+            throw new ApiUnavailableException("HTTP 429 " + error.code(), gate.transientFailure(
+                    "HTTP 429 " + error.code(), RetryAfter.parse(answer.retryAfter(), clock)));
+        }
+        if (status >= 500 || status < 200 || (status >= 300 && status < 400)) {
+            ApiError error = ApiError.of(answer, mapper);
+            throw failed(error.code(), "HTTP " + status + " " + error.code() + ": " + error.message(), status,
+                    RetryAfter.parse(answer.retryAfter(), clock), sentAt);
         }
         return answer;
     }
@@ -181,8 +237,17 @@ public final class TaskPoller {
         return status >= 400 && status < 500 && status != 401 && status != 403 && status != 429;
     }
 
-    private ApiUnavailableException unavailable(String reason, Optional<Duration> retryAfter) {
-        return new ApiUnavailableException(reason, gate.transientFailure(reason, retryAfter));
+    /**
+     * A request failed: isolated while the API answers other requests ({@link RequestFailedException}), else an
+     * outage ({@link ApiUnavailableException}, the gate closed).
+     */
+    private RuntimeException failed(String code, String reason, Integer status, Optional<Duration> retryAfter,
+                                    Instant sentAt) {
+        Optional<Instant> outage = gate.requestFailed(reason, retryAfter, sentAt);
+        if (outage.isPresent()) {
+            return new ApiUnavailableException(reason, outage.get());
+        }
+        return new RequestFailedException(code != null ? code : "http_" + status, reason, status);
     }
 
     private static String text(JsonNode node, String field, String fallback) {

@@ -52,18 +52,20 @@ public final class BridgeConfiguration implements CamelConfiguration {
         ApiGate gate = new ApiGate(clock, backoff, settings.retryAfterCap(), settings.credentialRecheck());
         gate.setCredentialListener(new IngestPause(context, INGEST_ROUTE_ID));
         ProducerTemplate template = context.createProducerTemplate();
-        TaskPoller poller = new TaskPoller(new CamelTasksApi(template, "direct:call-tasks-api"),
-                new ApiRateLimiter(settings.maxRequestsPerSecond()), gate, new TaskAnswerClassifier(),
-                JsonLimits.apiMapper(), settings.pollInterval(), clock);
+        ApiRateLimiter rateLimiter = new ApiRateLimiter(settings.maxRequestsPerSecond());
+        TaskPoller poller = new TaskPoller(new CamelTasksApi(template, "direct:call-tasks-api"), rateLimiter, gate,
+                new TaskAnswerClassifier(), JsonLimits.apiMapper(), settings.pollInterval(), clock);
 
         Registry registry = context.getRegistry();
         registry.bind("taskIntake", new TaskIntake(new TaskReferenceParser(), settings.pollInterval(),
                 settings.maxWait(), clock));
         registry.bind("taskPoller", poller);
         registry.bind("apiGate", gate);
+        registry.bind("batchClaim", new BatchClaim());
+        registry.bind("writeReceipts", new CollectWriteReceipts());
         registry.bind("outcomeMessage", new OutcomeMessage());
         registry.bind("offsetCommit", new OffsetCommit());
-        SchedulerLifecycle lifecycle = new SchedulerLifecycle(context, settings, template);
+        SchedulerLifecycle lifecycle = new SchedulerLifecycle(context, settings, template, gate, rateLimiter, backoff);
         registry.bind("schedulerLifecycle", lifecycle);
         context.addLifecycleStrategy(lifecycle);
         context.addStartupListener(lifecycle);
@@ -82,6 +84,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
             http.setConnectionRequestTimeout(settings.readTimeout().toMillis());
             http.setResponseTimeout(settings.readTimeout().toMillis());
             http.setSoTimeout(settings.readTimeout().toMillis());
+            // Every request in flight needs a connection of its own (the pool's default is 20 per host).
+            http.setConnectionsPerRoute(Math.max(20, settings.maxInFlight()));
+            http.setMaxTotalConnections(Math.max(200, settings.maxInFlight()));
         }
     }
 }

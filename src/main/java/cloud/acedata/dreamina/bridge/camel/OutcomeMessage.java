@@ -10,20 +10,29 @@ import java.util.Locale;
 
 /**
  * The {@code poll-tasks} route's step for each outcome: turns the {@link TaskOutcome} in the body into the Kafka
- * record to write (key, value, exactly its headers) and names its destination in the exchange property
- * {@value #DESTINATION} ({@code output}, {@code dead_letter} or {@code pending}).
+ * record to write (key, value, exactly its headers), names its destination in the exchange property
+ * {@value #DESTINATION} ({@code output}, {@code dead_letter} or {@code pending}) and keeps the outcome itself in
+ * {@value #OUTCOME} for the write receipts.
  */
 public final class OutcomeMessage {
 
     public static final String DESTINATION = "dreaminaDestination";
+    public static final String OUTCOME = "dreaminaOutcome";
 
     public void apply(Exchange exchange) throws InvalidPayloadException {
         TaskOutcome outcome = exchange.getMessage().getMandatoryBody(TaskOutcome.class);
-        Message message = exchange.getMessage();
+        write(exchange.getMessage(), outcome);
+        exchange.setProperty(OUTCOME, outcome);
+        exchange.setProperty(DESTINATION, outcome.destination().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The outcome as the message to write: exactly its key, value and headers. */
+    static void write(Message message, TaskOutcome outcome) {
         message.getHeaders().clear();
         message.getHeaders().putAll(outcome.headers());
-        message.setHeader(KafkaConstants.KEY, outcome.key());
+        if (outcome.key() != null) {
+            message.setHeader(KafkaConstants.KEY, outcome.key());
+        }
         message.setBody(outcome.value());
-        exchange.setProperty(DESTINATION, outcome.destination().name().toLowerCase(Locale.ROOT));
     }
 }

@@ -31,7 +31,10 @@ public record BridgeSettings(
         Duration pollInterval,
         Duration maxWait,
         int batchSize,
-        Duration errorPause) {
+        Duration errorPause,
+        int maxInFlight,
+        double coalesce,
+        Duration stopTimeout) {
 
     public static BridgeSettings from(PropertiesComponent properties) {
         Reader r = new Reader(properties);
@@ -56,12 +59,20 @@ public record BridgeSettings(
                 r.duration("dreamina.poll.interval", "5s"),
                 r.duration("dreamina.poll.max-wait", "15m"),
                 r.positiveInt("dreamina.poll.batch-size", 50),
-                r.duration("dreamina.poll.error-pause", "1s"));
+                r.duration("dreamina.poll.error-pause", "1s"),
+                r.positiveInt("dreamina.api.max-in-flight", 24),
+                r.fraction("dreamina.poll.coalesce", "0.2"),
+                r.duration("dreamina.poll.stop-timeout", "15s"));
     }
 
     /** The consumer group of the pending topic: the input's group with a {@code .pending} suffix. */
     public String pendingConsumerGroup() {
         return consumerGroup + ".pending";
+    }
+
+    /** How early a task may be polled to fill a request: {@code coalesce} of the poll interval. */
+    public Duration coalesceWindow() {
+        return Duration.ofNanos((long) (pollInterval.toNanos() * coalesce));
     }
 
     public boolean hasToken() {
@@ -75,7 +86,7 @@ public record BridgeSettings(
                 + ", maxRequestsPerSecond=" + maxRequestsPerSecond + ", input=" + inputTopic + ", output="
                 + outputTopic + ", deadLetter=" + deadLetterTopic + ", pending=" + pendingTopic + ", group="
                 + consumerGroup + ", pollInterval=" + pollInterval + ", maxWait=" + maxWait + ", batchSize="
-                + batchSize + "]";
+                + batchSize + ", maxInFlight=" + maxInFlight + ", coalesce=" + coalesce + "]";
     }
 
     private record Reader(PropertiesComponent properties) {
@@ -98,6 +109,21 @@ public record BridgeSettings(
                 throw new IllegalArgumentException(key + " must be positive, not " + value);
             }
             return value;
+        }
+
+        /** A share of something, from 0 (inclusive) to 1 (exclusive). */
+        double fraction(String key, String fallback) {
+            String value = text(key, fallback);
+            try {
+                double fraction = Double.parseDouble(value);
+                if (fraction >= 0 && fraction < 1) {
+                    return fraction;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(key + " must be a fraction from 0 (off) to below 1, not '" + value
+                    + "'");
         }
 
         /** -1 (the broker's default) or 1 to Short.MAX_VALUE, as Kafka's Admin takes it. */

@@ -1,62 +1,133 @@
 package cloud.acedata.dreamina.bridge.schedule;
 
-import cloud.acedata.dreamina.bridge.api.ApiUnavailableException;
+import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Consumes the pending topic and hands tasks to the {@link DueTaskHandler} when they are due, without ever
- * blocking the consumer: a partition whose next record is not due yet is sought back to that record and
- * {@linkplain KafkaConsumer#pause paused} until its due time, while {@code poll()} goes on (heartbeats, rebalances).
- * This is the non-blocking retry-topic pattern: in-flight state lives in Kafka, memory holds at most one poll.
- * <p>
- * Offsets are committed only after the handler returned for a batch, that is after every outcome was acknowledged.
- * When the handler fails, the partitions are sought back to their first unhandled record and paused: until the
- * API is available again ({@link ApiUnavailableException#retryAt()}), or for a short error pause otherwise.
+ * Consumes the pending topic and hands tasks to the {@link BatchHandler} when they are due, several batches at a
+ * time, without ever blocking the consumer: a partition whose next record is not due yet is sought back to that
+ * record and {@linkplain org.apache.kafka.clients.consumer.KafkaConsumer#pause paused} until then, while
+ * {@code poll()} goes on (heartbeats, rebalances). In-flight state lives in Kafka; memory holds the tasks due within
+ * the coalescing window and the batches in flight (bounded: reading pauses when they fill up).
+ * <ul>
+ *   <li><b>Requests in flight.</b> Up to {@code maxInFlight} batches are handled at once on worker threads (the API's
+ *       latency no longer sets the pace; the rate limiter still spaces the requests).</li>
+ *   <li><b>Ordered commits.</b> A pending record's offset is committed only once its outcome was acknowledged, and
+ *       never past an earlier record whose outcome is not ({@link PartitionProgress}).</li>
+ *   <li><b>Batches that fill</b> ({@link ReadyTasks}), and failing requests isolated until the failing task stands
+ *       alone on its own backoff.</li>
+ *   <li><b>A failed write</b> rewinds its partition to the first record not written and pauses it; records already
+ *       written are not written again when read again.</li>
+ *   <li><b>Stop</b> within {@code stopTimeout}: no new batch, the batches in flight finish (or, still waiting for
+ *       the API, are given up — never half written), their offsets committed.</li>
+ *   <li><b>Rebalance:</b> a revoked partition's batches finish and are committed before it goes; this instance's
+ *       share of the rate budget follows its share of the partitions.</li>
+ *   <li><b>Crash:</b> an unexpected error restarts the consumer (committed offsets are safe); five within five
+ *       minutes stop the bridge through {@code fatal}.</li>
+ * </ul>
  */
 public final class PendingTaskScheduler implements Runnable {
 
+    /** How the scheduler works; see {@code config/application.properties}. */
+    public record Settings(String topic, int batchSize, int maxInFlight, Duration coalesce, Duration errorPause,
+                           Duration unwritablePause, Duration stopTimeout) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PendingTaskScheduler.class);
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
+    /** How often the loop looks at finished batches while some are in flight. */
+    private static final Duration IN_FLIGHT_POLL_WAIT = Duration.ofMillis(5);
+    /** Batches already writing when the stop came get this long to finish (their writes are bounded by Kafka's). */
+    private static final Duration WRITE_GRACE = Duration.ofSeconds(5);
+    private static final int MAX_RESTARTS = 5;
+    private static final Duration RESTART_WINDOW = Duration.ofMinutes(5);
 
-    private final Supplier<KafkaConsumer<String, byte[]>> consumerFactory;
-    /** Used by the scheduler's thread only (KafkaConsumer is not thread-safe), but for wakeup(). */
-    private final String topic;
-    private final int batchSize;
-    private final Duration errorPause;
-    private final DueTaskHandler handler;
+    private final Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory;
+    private final Settings settings;
+    private final BatchHandler handler;
+    /** When the API may be asked again (now or in the past: it may). */
+    private final Supplier<Instant> apiOpenAt;
+    private final RateShare rateShare;
+    private final Backoff taskBackoff;
+    private final ExecutorService loopExecutor;
+    private final ExecutorService workers;
+    private final Consumer<Throwable> fatal;
     private final Clock clock;
 
-    private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
-    private volatile boolean running;
-    private volatile Thread thread;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    // Used by the scheduler's thread only (KafkaConsumer is not thread-safe), unless noted.
+    private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+    private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    private final ReadyTasks ready = new ReadyTasks();
+    private final Map<BatchTicket, Batch> inFlight = new IdentityHashMap<>();
+    /** Finished batches, handed from the workers to the scheduler's thread. */
+    private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    private final Deque<Instant> restarts = new ArrayDeque<>();
+    private boolean unwritableLogged;
 
-    public PendingTaskScheduler(Supplier<KafkaConsumer<String, byte[]>> consumerFactory, String topic, int batchSize,
-                                Duration errorPause, DueTaskHandler handler, Clock clock) {
+    private volatile boolean running;
+    private volatile Future<?> loop;
+    private volatile Instant lastLoopAt;
+    private volatile boolean assigned;
+    private volatile long oldestDueMillis = -1;
+
+    /** Tells the rate limiter this instance's share of the pending partitions: {@code owned} of {@code total}. */
+    @FunctionalInterface
+    public interface RateShare {
+        void owns(int owned, int total);
+    }
+
+    private record Batch(List<ReadyTasks.Entry> entries, BatchTicket ticket) {
+    }
+
+    private record Finished(Batch batch, BatchResult result) {
+    }
+
+    public PendingTaskScheduler(Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory,
+                                Settings settings, BatchHandler handler, Supplier<Instant> apiOpenAt, RateShare rateShare,
+                                Backoff taskBackoff, ExecutorService loopExecutor, ExecutorService workers,
+                                Consumer<Throwable> fatal, Clock clock) {
         this.consumerFactory = consumerFactory;
-        this.topic = topic;
-        this.batchSize = batchSize;
-        this.errorPause = errorPause;
+        this.settings = settings;
         this.handler = handler;
+        this.apiOpenAt = apiOpenAt;
+        this.rateShare = rateShare;
+        this.taskBackoff = taskBackoff;
+        this.loopExecutor = loopExecutor;
+        this.workers = workers;
+        this.fatal = fatal;
         this.clock = clock;
     }
 
@@ -67,179 +138,440 @@ public final class PendingTaskScheduler implements Runnable {
         }
         consumer = consumerFactory.get();
         running = true;
-        thread = new Thread(this, "pending-task-scheduler");
-        thread.start();
+        lastLoopAt = clock.instant();
+        loop = loopExecutor.submit(this);
     }
 
     /**
-     * Stops after the batch in hand is handled and committed, so a graceful stop neither loses nor repeats work.
-     * Interrupts the consumer only when that takes longer than {@code timeout}.
+     * Stops within {@code stopTimeout}: hands over what is in flight, commits, closes the consumer.
+     *
+     * @return whether the scheduler stopped in time
      */
-    public void stop(Duration timeout) throws InterruptedException {
+    public boolean stop() throws InterruptedException {
         running = false;
-        Thread current = thread;
+        Future<?> current = loop;
         if (current == null) {
-            return;
+            return true;
         }
-        current.join(timeout.toMillis());
-        if (current.isAlive()) {
-            LOG.warn("Pending-task scheduler still busy after {} ms: interrupting it", timeout.toMillis());
-            KafkaConsumer<String, byte[]> c = consumer;
-            if (c != null) {
-                c.wakeup();
-            }
-            current.join(timeout.toMillis());
+        try {
+            current.get(settings.stopTimeout().plus(WRITE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Pending-task scheduler still busy after {} ms", settings.stopTimeout().plus(WRITE_GRACE)
+                    .toMillis());
+            return false;
         }
-        thread = null;
     }
 
+    /** Whether the loop runs (false once stopped or dead). */
     public boolean isRunning() {
-        return running && thread != null && thread.isAlive();
+        Future<?> current = loop;
+        return running && current != null && !current.isDone();
+    }
+
+    /** When the loop last went round; a loop that stops going round is stuck. */
+    public Instant lastLoopCompletedAt() {
+        return lastLoopAt;
+    }
+
+    /** Whether the group gave this instance pending partitions (false until the first assignment). */
+    public boolean hasAssignment() {
+        return assigned;
+    }
+
+    /** How long the longest-waiting ready task is past its due time; null when none is. */
+    public Duration oldestDueAge() {
+        long due = oldestDueMillis;
+        if (due < 0) {
+            return null;
+        }
+        long age = clock.millis() - due;
+        return age > 0 ? Duration.ofMillis(age) : null;
     }
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, byte[]> c = consumer) {
-            c.subscribe(List.of(topic), new ForgetRevoked());
-            while (running) {
-                resumeDuePartitions();
-                ConsumerRecords<String, byte[]> records;
-                try {
-                    records = c.poll(pollWait());
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    LOG.warn("Polling the pending topic failed, retrying: {}", e.toString());
-                    continue;
+        while (running) {
+            try {
+                runConsumer();
+            } catch (RuntimeException | Error e) {
+                LOG.error("Pending-task scheduler failed; its consumer is restarted (committed offsets are safe)", e);
+                forgetEverything();
+                if (!mayRestart()) {
+                    running = false;
+                    LOG.error("Pending-task scheduler failed {} times within {}: stopping the bridge",
+                            MAX_RESTARTS, RESTART_WINDOW);
+                    fatal.accept(e);
+                    return;
                 }
-                if (!records.isEmpty()) {
-                    handle(records);
+                try {
+                    Thread.sleep(1000L * restarts.size());
+                    consumer = consumerFactory.get();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException again) {
+                    LOG.error("Pending-task scheduler could not create its consumer: {}", again.toString());
                 }
             }
-        } catch (WakeupException e) {
-            LOG.info("Pending-task scheduler woken up to stop");
-        } catch (RuntimeException e) {
-            LOG.error("Pending-task scheduler stopped by an unexpected error", e);
-            throw e;
+        }
+    }
+
+    private boolean mayRestart() {
+        Instant now = clock.instant();
+        restarts.addLast(now);
+        while (!restarts.isEmpty() && restarts.peekFirst().isBefore(now.minus(RESTART_WINDOW))) {
+            restarts.removeFirst();
+        }
+        return restarts.size() < MAX_RESTARTS;
+    }
+
+    private void runConsumer() {
+        org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = consumer;
+        if (c == null) {
+            throw new IllegalStateException("no pending-topic consumer");
+        }
+        try (c) {
+            c.subscribe(List.of(settings.topic()), new Rebalance());
+            while (running) {
+                loopOnce();
+                lastLoopAt = clock.instant();
+            }
+            finishAll(progress.keySet());
         } finally {
             consumer = null;
+            assigned = false;
         }
     }
 
-    private void handle(ConsumerRecords<String, byte[]> records) {
-        DueRecords polled = DueRecords.of(records, clock.instant());
-        polled.pauses().forEach((partition, pause) -> pauseAt(partition, pause.offset(), pause.until()));
-        List<DueRecords.Due> due = polled.due();
-        for (int from = 0; from < due.size(); from += batchSize) {
-            List<DueRecords.Due> batch = due.subList(from, Math.min(due.size(), from + batchSize));
-            if (!handleBatch(batch, due.subList(from, due.size()))) {
+    private void loopOnce() {
+        applyFinished();
+        commit(false);
+        dispatch();
+        applyPauses();
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(pollWait());
+        } catch (KafkaException e) {
+            if (e instanceof org.apache.kafka.common.errors.WakeupException) {
+                throw e;
+            }
+            LOG.warn("Polling the pending topic failed, retrying: {}", e.toString());
+            return;
+        }
+        if (!records.isEmpty()) {
+            take(records);
+        }
+        OptionalLong first = ready.firstDue();
+        oldestDueMillis = first.isPresent() ? first.getAsLong() : -1;
+    }
+
+    /** Sorts what one poll returned: into the ready tasks, or back onto the partition until it is due. */
+    private void take(ConsumerRecords<byte[], byte[]> records) {
+        long now = clock.millis();
+        long horizon = now + settings.coalesce().toMillis();
+        for (TopicPartition partition : records.partitions()) {
+            PartitionProgress p = progress.get(partition);
+            if (p == null) {
+                continue;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (!p.isNew(record.offset())) {
+                    p.read(record.offset());
+                    continue;
+                }
+                PendingTask task = task(record);
+                if (task.dueAtMillis() > horizon) {
+                    consumer.seek(partition, record.offset());
+                    p.soughtTo(record.offset());
+                    pausedUntil.merge(partition, task.dueAtMillis() - settings.coalesce().toMillis(), Math::max);
+                    break;
+                }
+                p.queued(record.offset());
+                ready.add(new ReadyTasks.Entry(partition, record.offset(), task, 0, 0, 0));
+            }
+        }
+    }
+
+    /** Hands ready batches to the workers while the API may be asked and a worker is free. */
+    private void dispatch() {
+        if (!running) {
+            return;
+        }
+        long now = clock.millis();
+        while (inFlight.size() < settings.maxInFlight() && !ready.isEmpty()
+                && !apiOpenAt.get().isAfter(clock.instant())) {
+            List<ReadyTasks.Entry> entries = ready.takeBatch(now, settings.batchSize(),
+                    settings.coalesce().toMillis());
+            if (entries.isEmpty()) {
                 return;
             }
+            Batch batch = new Batch(entries, new BatchTicket());
+            for (ReadyTasks.Entry entry : entries) {
+                progress.get(entry.partition()).inFlight(entry.offset());
+            }
+            inFlight.put(batch.ticket(), batch);
+            List<PendingTask> tasks = entries.stream().map(ReadyTasks.Entry::task).toList();
+            workers.execute(() -> finished.add(new Finished(batch, handleSafely(tasks, batch.ticket()))));
         }
     }
 
-    /** @return whether the batch was handled and committed */
-    private boolean handleBatch(List<DueRecords.Due> batch, List<DueRecords.Due> unhandled) {
-        List<PendingTask> tasks = batch.stream().map(DueRecords.Due::task).toList();
+    private BatchResult handleSafely(List<PendingTask> tasks, BatchTicket ticket) {
         try {
-            handler.handle(tasks);
-        } catch (Exception e) {
-            ApiUnavailableException unavailable = findCause(e, ApiUnavailableException.class);
-            Instant retryAt;
-            if (unavailable != null) {
-                retryAt = unavailable.retryAt();
-                LOG.debug("API unavailable ({}): {} tasks wait until {}", unavailable.getMessage(), unhandled.size(),
-                        retryAt);
+            return handler.handle(tasks, ticket);
+        } catch (RuntimeException e) {
+            LOG.warn("Handling {} due tasks failed unexpectedly; they are read again: {}", tasks.size(), e.toString());
+            return new BatchResult(BatchResult.Kind.WRITE_FAILED, new BitSet(), e.toString(), null);
+        }
+    }
+
+    /** Applies what the workers finished: done, back in the queue, isolated, or read again after a pause. */
+    private void applyFinished() {
+        List<Finished> batch = new ArrayList<>();
+        finished.drainTo(batch);
+        batch.forEach(this::apply);
+    }
+
+    private void apply(Finished f) {
+        if (inFlight.remove(f.batch().ticket()) == null) {
+            return; // from before a restart
+        }
+        BatchResult result = f.result();
+        List<ReadyTasks.Entry> entries = f.batch().entries();
+        long now = clock.millis();
+        Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
+        boolean unwritable = result.kind() == BatchResult.Kind.TOPIC_UNWRITABLE;
+        for (int i = 0; i < entries.size(); i++) {
+            ReadyTasks.Entry entry = entries.get(i);
+            PartitionProgress p = progress.get(entry.partition());
+            if (p == null) {
+                continue; // revoked meanwhile: its next owner reads it from the committed offset
+            }
+            if (result.isWritten(i)) {
+                p.done(entry.offset());
+                continue;
+            }
+            switch (result.kind()) {
+                case API_UNAVAILABLE, ABANDONED -> requeue(p, entry);
+                case REQUEST_FAILED -> requeue(p, entries.size() > 1 ? entry.isolated()
+                        : entry.failedAlone(now + taskBackoff.delay(entry.failures() + 1).toMillis()));
+                default -> {
+                    p.readAgain(entry.offset());
+                    rewind.merge(entry.partition(), entry.offset(), Math::min);
+                }
+            }
+        }
+        if (!rewind.isEmpty()) {
+            Duration pause = unwritable ? settings.unwritablePause() : settings.errorPause();
+            if (unwritable && !unwritableLogged) {
+                LOG.error("A topic refuses the bridge's writes ({}): the pending tasks wait; retried every {} ms",
+                        result.reason(), pause.toMillis());
+                unwritableLogged = true;
             } else {
-                retryAt = clock.instant().plus(errorPause);
-                LOG.warn("Handling {} due tasks failed; they stay pending and are retried in {} ms: {}",
-                        batch.size(), errorPause.toMillis(), e.toString());
+                LOG.warn("Writing the outcomes of {} due tasks failed; they are read again in {} ms: {}",
+                        rewind.size(), pause.toMillis(), result.reason());
             }
-            rewind(unhandled, retryAt);
-            return false;
+            rewind.forEach((partition, offset) -> {
+                consumer.seek(partition, progress.get(partition).rewindTo(offset));
+                pausedUntil.merge(partition, now + pause.toMillis(), Math::max);
+            });
+        } else if (result.kind() == BatchResult.Kind.DONE) {
+            unwritableLogged = false;
+        }
+    }
+
+    private void requeue(PartitionProgress p, ReadyTasks.Entry entry) {
+        p.requeued(entry.offset());
+        ready.add(entry);
+    }
+
+    /** Commits each partition up to its first record not done: asynchronously while running, else synchronously. */
+    private void commit(boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        progress.forEach((partition, p) -> p.committable()
+                .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
+        if (offsets.isEmpty()) {
+            return;
         }
         try {
-            consumer.commitSync(DueRecords.nextOffsets(records(batch)));
-        } catch (KafkaException e) {
-            // The outcomes are written; the tasks will be handled again by whoever owns the partition next
-            // (at-least-once). Keep going: a commit failure must not stop polling.
-            LOG.warn("Committing {} handled pending tasks failed; they may be handled again: {}", batch.size(),
-                    e.toString());
-        }
-        return true;
-    }
-
-    private void rewind(List<DueRecords.Due> unhandled, Instant until) {
-        DueRecords.firstOffsets(records(unhandled)).forEach((partition, offset) -> consumer.seek(partition, offset));
-        // The API is unavailable for every task, not only these: pause every partition of this instance.
-        for (TopicPartition partition : consumer.assignment()) {
-            Instant current = pausedUntil.get(partition);
-            pausedUntil.put(partition, current != null && current.isAfter(until) ? current : until);
-        }
-        consumer.pause(consumer.assignment());
-    }
-
-    private void pauseAt(TopicPartition partition, long offset, Instant until) {
-        consumer.seek(partition, offset);
-        consumer.pause(List.of(partition));
-        pausedUntil.merge(partition, until, (a, b) -> a.isAfter(b) ? a : b);
-    }
-
-    private void resumeDuePartitions() {
-        Instant now = clock.instant();
-        List<TopicPartition> resume = new ArrayList<>();
-        pausedUntil.entrySet().removeIf(entry -> {
-            if (!entry.getValue().isAfter(now)) {
-                resume.add(entry.getKey());
-                return true;
+            if (sync) {
+                consumer.commitSync(offsets);
+            } else {
+                consumer.commitAsync(offsets, (committed, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("Committing handled pending tasks failed; they may be handled again: {}",
+                                failure.toString());
+                    }
+                });
             }
-            return false;
-        });
+            offsets.forEach((partition, offset) -> {
+                PartitionProgress p = progress.get(partition);
+                if (p != null) {
+                    p.committed(offset.offset());
+                }
+            });
+        } catch (KafkaException e) {
+            LOG.warn("Committing handled pending tasks failed; they may be handled again: {}", e.toString());
+        }
+    }
+
+    /** Pauses the partitions that wait (not due, after an error) or, when memory is full, every partition. */
+    private void applyPauses() {
+        long now = clock.millis();
+        pausedUntil.values().removeIf(until -> until <= now);
+        boolean full = ready.size() + inFlight.size() * settings.batchSize()
+                >= 2 * settings.batchSize() * settings.maxInFlight() + settings.batchSize() * 4;
+        Set<TopicPartition> assignment = consumer.assignment();
+        Set<TopicPartition> pause = new HashSet<>();
+        for (TopicPartition partition : assignment) {
+            if (full || pausedUntil.containsKey(partition)) {
+                pause.add(partition);
+            }
+        }
+        Set<TopicPartition> paused = consumer.paused();
+        List<TopicPartition> resume = paused.stream().filter(p -> !pause.contains(p)).toList();
+        List<TopicPartition> toPause = pause.stream().filter(p -> !paused.contains(p)).toList();
         if (!resume.isEmpty()) {
             consumer.resume(resume);
+        }
+        if (!toPause.isEmpty()) {
+            consumer.pause(toPause);
         }
     }
 
     private Duration pollWait() {
-        Instant now = clock.instant();
-        Duration wait = MAX_POLL_WAIT;
-        for (Instant until : pausedUntil.values()) {
-            Duration left = Duration.between(now, until);
-            if (left.compareTo(wait) < 0) {
-                wait = left.isNegative() ? Duration.ZERO : left;
+        if (!inFlight.isEmpty()) {
+            return IN_FLIGHT_POLL_WAIT;
+        }
+        long now = clock.millis();
+        long wait = MAX_POLL_WAIT.toMillis();
+        for (long until : pausedUntil.values()) {
+            wait = Math.min(wait, until - now);
+        }
+        OptionalLong first = ready.firstDue();
+        if (first.isPresent()) {
+            wait = Math.min(wait, Math.max(first.getAsLong(), apiOpenAt.get().toEpochMilli()) - now);
+        }
+        return Duration.ofMillis(Math.max(1, wait));
+    }
+
+    /**
+     * Lets the batches of these partitions finish (giving up those still waiting for the API after the drain time),
+     * then commits them synchronously: on stop and on a rebalance.
+     */
+    private void finishAll(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> leaving = new HashSet<>(partitions);
+        long deadline = clock.millis() + settings.stopTimeout().toMillis();
+        boolean abandoned = false;
+        while (hasInFlight(leaving)) {
+            long left = deadline - clock.millis();
+            if (left <= 0 && !abandoned) {
+                int given = 0;
+                for (Batch batch : inFlight.values()) {
+                    if (touches(batch, leaving) && batch.ticket().abandon()) {
+                        given++;
+                    }
+                }
+                LOG.warn("{} batches still waiting for the API after {} ms: given up unwritten, read again by the "
+                        + "next owner", given, settings.stopTimeout().toMillis());
+                abandoned = true;
+                deadline = clock.millis() + WRITE_GRACE.toMillis();
+                continue;
+            }
+            if (left <= 0) {
+                LOG.warn("Batches still writing after the grace period: their tasks may be handled again");
+                break;
+            }
+            try {
+                Finished f = finished.poll(Math.min(left, 100), TimeUnit.MILLISECONDS);
+                if (f != null) {
+                    apply(f);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
-        return wait;
+        applyFinished();
+        commit(true);
     }
 
-    private static List<ConsumerRecord<String, byte[]>> records(List<DueRecords.Due> due) {
-        return due.stream().map(DueRecords.Due::record).toList();
-    }
-
-    private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
+    private boolean hasInFlight(Set<TopicPartition> partitions) {
+        for (Batch batch : inFlight.values()) {
+            if (touches(batch, partitions)) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
-    /** A revoked partition's pause belongs to its next owner, who reads the same due times from the records. */
-    private final class ForgetRevoked implements ConsumerRebalanceListener {
+    private static boolean touches(Batch batch, Set<TopicPartition> partitions) {
+        for (ReadyTasks.Entry entry : batch.entries()) {
+            if (partitions.contains(entry.partition())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forgetEverything() {
+        inFlight.values().forEach(batch -> batch.ticket().abandon());
+        inFlight.clear();
+        finished.clear();
+        ready.clear();
+        progress.clear();
+        pausedUntil.clear();
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(progress::remove);
+        partitions.forEach(pausedUntil::remove);
+        ready.removePartitions(partitions);
+    }
+
+    private void shareRate() {
+        try {
+            int total = consumer.partitionsFor(settings.topic()).size();
+            rateShare.owns(progress.size(), total);
+        } catch (KafkaException e) {
+            LOG.warn("Could not read the pending topic's partitions to share the rate budget: {}", e.toString());
+        }
+    }
+
+    /** The pending task a record holds. */
+    static PendingTask task(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.putIfAbsent(header.key(), header.value());
+        }
+        return new PendingTask(record.key(), record.value(), headers);
+    }
+
+    /** Runs inside {@code poll()}, on the scheduler's thread. */
+    private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            partitions.forEach(pausedUntil::remove);
+            if (!partitions.isEmpty()) {
+                finishAll(partitions);
+            }
+            forget(partitions);
+            assigned = !progress.isEmpty();
+            shareRate();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // Newly assigned partitions start unpaused from their committed offsets.
+            partitions.forEach(partition -> progress.put(partition, new PartitionProgress()));
+            assigned = true;
+            shareRate();
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(pausedUntil::remove);
+            forget(partitions);
+            assigned = !progress.isEmpty();
         }
     }
 }

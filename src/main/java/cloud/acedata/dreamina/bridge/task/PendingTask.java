@@ -10,13 +10,15 @@ import java.util.Map;
 /**
  * A task waiting on the pending topic: the original input record (key and value, byte for byte, and its headers)
  * plus the bridge's scheduling headers. Everything needed to publish, dead-letter or poll the task again lives in
- * the record itself, so a restart loses nothing.
+ * the record itself, so a restart loses nothing. Only the exact names of the bridge's own headers are read
+ * ({@link BridgeHeaders}); a header that differs from one of them only in letter case is never trusted.
  *
- * @param key     the record key (the input record's key, or the task id when the input had none)
+ * @param key     the record key, byte for byte (the input record's key, or the task id when the input had none);
+ *                may be null
  * @param value   the original input value, byte for byte
  * @param headers every record header, raw
  */
-public record PendingTask(String key, byte[] value, Map<String, byte[]> headers) {
+public record PendingTask(byte[] key, byte[] value, Map<String, byte[]> headers) {
 
     public PendingTask {
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));

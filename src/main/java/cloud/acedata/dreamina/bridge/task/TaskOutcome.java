@@ -11,11 +11,11 @@ import java.util.Map;
  * pending topic again. Builds the record (key, value, headers) exactly as the topic's contract says.
  *
  * @param destination where the record goes
- * @param key         the record key
+ * @param key         the record key, byte for byte
  * @param value       the record value
  * @param headers     the record headers; the bridge's own are strings, the input's pass through as raw bytes
  */
-public record TaskOutcome(Destination destination, String key, byte[] value, Map<String, Object> headers) {
+public record TaskOutcome(Destination destination, byte[] key, byte[] value, Map<String, Object> headers) {
 
     public enum Destination { OUTPUT, DEAD_LETTER, PENDING }
 
@@ -26,7 +26,7 @@ public record TaskOutcome(Destination destination, String key, byte[] value, Map
         putIfKnown(headers, BridgeHeaders.TRACE_ID, traceId != null ? traceId : task.traceId());
         headers.put(BridgeHeaders.VIDEO_URL, videoUrl);
         headers.put(BridgeHeaders.STATUS, "done");
-        return new TaskOutcome(Destination.OUTPUT, taskId, detail, headers);
+        return new TaskOutcome(Destination.OUTPUT, taskId.getBytes(StandardCharsets.UTF_8), detail, headers);
     }
 
     /**
@@ -48,7 +48,12 @@ public record TaskOutcome(Destination destination, String key, byte[] value, Map
 
     /** Not finished yet: the same record goes back to the pending topic, due again at {@code dueAtMillis}. */
     public static TaskOutcome pollAgain(PendingTask task, String learnedTaskId, long dueAtMillis) {
-        Map<String, Object> headers = new LinkedHashMap<>(task.headers());
+        Map<String, Object> headers = new LinkedHashMap<>();
+        task.headers().forEach((name, value) -> {
+            if (BridgeHeaders.OWN.contains(name) || !BridgeHeaders.isReserved(name)) {
+                headers.put(name, value);
+            }
+        });
         headers.put(BridgeHeaders.PENDING_DUE, String.valueOf(dueAtMillis));
         headers.put(BridgeHeaders.PENDING_POLLS, String.valueOf(task.polls() + 1));
         if (task.taskId() == null && learnedTaskId != null) {
@@ -67,14 +72,17 @@ public record TaskOutcome(Destination destination, String key, byte[] value, Map
     }
 
     /**
-     * The input's own headers travel on; the scheduling headers never leave the pending topic, and the origin
-     * headers only go to the dead-letter topic (they describe where a dead letter came from).
+     * The input's own headers travel on, but never one that could pass for a header of the bridge, Camel or
+     * camel-kafka ({@link BridgeHeaders#isReserved}, in any letter case): the bridge's own headers on output and dead
+     * letters are always its own. The origin headers (exact names, written at ingest) only go to the dead-letter
+     * topic (they describe where a dead letter came from); the scheduling headers never leave the pending topic.
      */
     private static Map<String, Object> passThrough(PendingTask task, boolean keepOrigin) {
         Map<String, Object> headers = new LinkedHashMap<>();
         task.headers().forEach((name, value) -> {
-            boolean origin = name.startsWith("dreamina.origin.");
-            if (!BridgeHeaders.INTERNAL.contains(name) && (keepOrigin || !origin)) {
+            if (keepOrigin && BridgeHeaders.ORIGIN.contains(name)) {
+                headers.put(name, value);
+            } else if (!BridgeHeaders.isReserved(name)) {
                 headers.put(name, value);
             }
         });

@@ -25,6 +25,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -100,6 +101,14 @@ class TaskPollerTest {
         gate.setCredentialListener(listener);
         poller = new TaskPoller(api, new ApiRateLimiter(1000), gate, new TaskAnswerClassifier(),
                 JsonLimits.apiMapper(), INTERVAL, clock);
+        // By default the API has just failed a request: a failure now is an outage, not one request's fault. Tests
+        // of isolation and of refused tasks start from a success instead (apiAnswersOtherRequests).
+        assertTrue(gate.requestFailed("an earlier failure", Optional.empty(), START.minusSeconds(1)).isEmpty());
+    }
+
+    /** The API has just answered another request normally. */
+    private void apiAnswersOtherRequests() {
+        gate.succeeded();
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
@@ -125,11 +134,15 @@ class TaskPollerTest {
         headers.put(BridgeHeaders.PENDING_POLLS, bytes(String.valueOf(polls)));
         String key = taskId != null ? taskId : traceId;
         String value = taskId != null ? taskId : "{\"trace_id\":\"" + traceId + "\"}";
-        return new PendingTask(key, bytes(value), headers);
+        return new PendingTask(bytes(key), bytes(value), headers);
     }
 
     private static PendingTask task(String taskId) {
         return task(taskId, null, 0, START.plus(Duration.ofMinutes(15)));
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(String text) {
@@ -179,7 +192,7 @@ class TaskPollerTest {
         assertEquals(List.of(json("{\"action\":\"retrieve_batch\",\"ids\":[\"" + ID_A + "\",\"" + ID_B + "\",\""
                 + ID_C + "\"]}")), api.requests);
         assertEquals(3, outcomes.size());
-        assertEquals(List.of(ID_A, ID_B, ID_C), outcomes.stream().map(TaskOutcome::key).toList());
+        assertEquals(List.of(ID_A, ID_B, ID_C), outcomes.stream().map(o -> text(o.key())).toList());
         outcomes.forEach(outcome -> assertEquals(Destination.PENDING, outcome.destination()));
     }
 
@@ -195,7 +208,7 @@ class TaskPollerTest {
 
         TaskOutcome done = outcomes.get(0);
         assertEquals(Destination.OUTPUT, done.destination());
-        assertEquals(ID_A, done.key());
+        assertEquals(ID_A, text(done.key()));
         assertArrayEquals(bytes(item), done.value());
         assertEquals(ID_A, done.header(BridgeHeaders.TASK_ID));
         assertEquals("tr-a", done.header(BridgeHeaders.TRACE_ID));
@@ -220,7 +233,7 @@ class TaskPollerTest {
 
         TaskOutcome again = outcomes.get(0);
         assertEquals(Destination.PENDING, again.destination());
-        assertEquals(ID_A, again.key());
+        assertEquals(ID_A, text(again.key()));
         assertArrayEquals(absent.value(), again.value());
         assertEquals(String.valueOf(millis(START) + 20_000 + 5_000), again.header(BridgeHeaders.PENDING_DUE));
         assertEquals("3", again.header(BridgeHeaders.PENDING_POLLS));
@@ -283,7 +296,7 @@ class TaskPollerTest {
         assertTrue(outcome.header(BridgeHeaders.ERROR_MESSAGE).contains("processing"),
                 outcome.header(BridgeHeaders.ERROR_MESSAGE));
         assertNull(outcome.header(BridgeHeaders.HTTP_STATUS));
-        assertEquals(ID_A, outcome.key());
+        assertEquals(ID_A, text(outcome.key()));
         assertArrayEquals(late.value(), outcome.value());
         assertEquals("dreamina.tasks", outcome.header(BridgeHeaders.ORIGIN_TOPIC));
         assertNoPendingHeaders(outcome);
@@ -308,7 +321,7 @@ class TaskPollerTest {
         assertEquals(BridgeHeaders.CODE_TASK_FAILED, outcome.header(BridgeHeaders.ERROR_CODE));
         assertEquals("status failed", outcome.header(BridgeHeaders.ERROR_MESSAGE));
         assertNull(outcome.header(BridgeHeaders.HTTP_STATUS));
-        assertEquals(ID_A, outcome.key());
+        assertEquals(ID_A, text(outcome.key()));
         assertArrayEquals(pending.value(), outcome.value());
         assertEquals(ID_A, outcome.header(BridgeHeaders.TASK_ID));
         assertEquals("tr-a", outcome.header(BridgeHeaders.TRACE_ID));
@@ -328,7 +341,7 @@ class TaskPollerTest {
         assertEquals(Destination.PENDING, first.destination());
         assertEquals(ID_A, first.header(BridgeHeaders.TASK_ID));
         assertEquals("tr-only", first.header(BridgeHeaders.TRACE_ID));
-        assertEquals("tr-only", first.key());
+        assertEquals("tr-only", text(first.key()));
 
         // The next poll, from the record the pending topic holds, asks by id.
         clock.advance(INTERVAL);
@@ -350,7 +363,7 @@ class TaskPollerTest {
                 .get(0);
 
         assertEquals(Destination.OUTPUT, outcome.destination());
-        assertEquals(ID_A, outcome.key());
+        assertEquals(ID_A, text(outcome.key()));
         assertArrayEquals(bytes(body), outcome.value());
         assertEquals(ID_A, outcome.header(BridgeHeaders.TASK_ID));
         assertEquals("tr-only", outcome.header(BridgeHeaders.TRACE_ID));
@@ -369,13 +382,14 @@ class TaskPollerTest {
                 json("{\"action\":\"retrieve\",\"trace_id\":\"tr-x\"}")), api.requests);
         assertEquals(List.of(Destination.PENDING, Destination.OUTPUT),
                 outcomes.stream().map(TaskOutcome::destination).toList());
-        assertEquals("tr-x", outcomes.get(0).key());
+        assertEquals("tr-x", text(outcomes.get(0).key()));
     }
 
     // ------------------------------------------------------------------------------------------------ refusals
 
     @Test
     void refusedBatchIsRetriedIdByIdAndOnlyTheRefusedIdIsDeadLettered() throws IOException {
+        apiAnswersOtherRequests();
         api.answer(400, error("bad_request", "ids must be UUIDs"))
                 .answer(200, detail(ID_A, "tr-a", "processing", null))
                 .answer(400, error("bad_request", "invalid id"))
@@ -392,7 +406,7 @@ class TaskPollerTest {
                 outcomes.stream().map(TaskOutcome::destination).toList());
 
         TaskOutcome dead = outcomes.get(1);
-        assertEquals(ID_B, dead.key());
+        assertEquals(ID_B, text(dead.key()));
         assertEquals("bad_request", dead.header(BridgeHeaders.ERROR_CODE));
         assertEquals("invalid id", dead.header(BridgeHeaders.ERROR_MESSAGE));
         assertEquals("400", dead.header(BridgeHeaders.HTTP_STATUS));
@@ -406,6 +420,7 @@ class TaskPollerTest {
 
     @Test
     void refusedBatchOfOneIsDeadLetteredWithoutASecondRequest() {
+        apiAnswersOtherRequests();
         api.answer(400, error("bad_request", "invalid id"));
 
         TaskOutcome outcome = poller.poll(List.of(task(ID_A))).get(0);
@@ -417,20 +432,88 @@ class TaskPollerTest {
     }
 
     @Test
-    void noApiIsDeadLetteredWith404() {
+    void noApiIsARefusedEndpointNotATasksFault() {
+        apiAnswersOtherRequests();
         api.answer(404, error("no_api", "API not found"));
+
+        ApiUnavailableException e = assertThrows(ApiUnavailableException.class,
+                () -> poller.poll(List.of(task(ID_A), task(ID_B))));
+
+        assertEquals(START.plus(CREDENTIAL_RECHECK), e.retryAt());
+        assertEquals(ApiGate.State.PAUSED, gate.state());
+        assertEquals(1, listener.rejected.size(), "new input is paused, as for a refused token");
+        assertTrue(listener.rejected.get(0).contains("dreamina.api.base-url"), listener.rejected.get(0));
+    }
+
+    @Test
+    void sameRefusalForEveryTaskWithNoSuccessOpensTheCircuitInsteadOfDeadLettering() {
+        // A proxy answers 407 to everything: the batch, then each of its ids.
+        List<PendingTask> tasks = new ArrayList<>();
+        for (int i = 0; i < ApiGate.REFUSAL_STREAK_LIMIT; i++) {
+            tasks.add(task(String.format("00000000-0000-4000-8000-%012d", i)));
+        }
+        for (int i = 0; i <= tasks.size(); i++) {
+            api.answer(407, error("proxy_auth", "proxy authentication required"));
+        }
+
+        ApiUnavailableException e = assertThrows(ApiUnavailableException.class, () -> poller.poll(tasks));
+
+        assertEquals(tasks.size() + 1, api.requests.size());
+        assertEquals(START.plus(CREDENTIAL_RECHECK), e.retryAt());
+        assertEquals(ApiGate.State.PAUSED, gate.state());
+        assertEquals(1, listener.rejected.size());
+    }
+
+    @Test
+    void aRefusalWithNoRecentSuccessHoldsTheTaskInsteadOfDeadLetteringIt() {
+        api.answer(400, error("bad_request", "invalid id"));
+
+        ApiUnavailableException e = assertThrows(ApiUnavailableException.class,
+                () -> poller.poll(List.of(task(ID_A))));
+
+        assertEquals(START.plus(Duration.ofSeconds(1)), e.retryAt());
+        assertEquals(ApiGate.State.BACKING_OFF, gate.state());
+        assertTrue(listener.rejected.isEmpty());
+    }
+
+    @Test
+    void aFailedRequestWhileTheApiAnswersOthersIsIsolatedNotAnOutage() {
+        apiAnswersOtherRequests();
+        api.answer(500, error("api_error", "internal"));
+
+        RequestFailedException e = assertThrows(RequestFailedException.class,
+                () -> poller.poll(List.of(task(ID_A), task(ID_B))));
+
+        assertEquals("api_error", e.code());
+        assertEquals(500, e.httpStatus());
+        assertTrue(gate.isOpen(), "one failing request does not hold back every task");
+    }
+
+    @Test
+    void aTaskAloneWhoseOwnRequestFailsPastItsDeadlineIsDeadLetteredWithTheError() {
+        apiAnswersOtherRequests();
+        api.fail(new SocketTimeoutException("Read timed out"));
+        clock.set(START.plus(Duration.ofMinutes(16)));
 
         TaskOutcome outcome = poller.poll(List.of(task(ID_A))).get(0);
 
         assertEquals(Destination.DEAD_LETTER, outcome.destination());
-        assertEquals("no_api", outcome.header(BridgeHeaders.ERROR_CODE));
-        assertEquals("API not found", outcome.header(BridgeHeaders.ERROR_MESSAGE));
-        assertEquals("404", outcome.header(BridgeHeaders.HTTP_STATUS));
-        assertEquals(ID_A, outcome.key());
+        assertEquals("timeout", outcome.header(BridgeHeaders.ERROR_CODE));
+        assertNull(outcome.header(BridgeHeaders.HTTP_STATUS));
+        assertTrue(outcome.header(BridgeHeaders.ERROR_MESSAGE).contains("read-timeout"));
+    }
+
+    @Test
+    void aTaskAloneWhoseRequestFailsInAnOutageIsNeverDeadLettered() {
+        api.answer(500, error("api_error", "internal"));
+        clock.set(START.plus(Duration.ofMinutes(16)));
+
+        assertThrows(ApiUnavailableException.class, () -> poller.poll(List.of(task(ID_A))));
     }
 
     @Test
     void refusedTraceRetrieveIsDeadLetteredWithTheApiCode() {
+        apiAnswersOtherRequests();
         api.answer(400, error("bad_request", "trace_id unknown format"));
 
         TaskOutcome outcome = poller.poll(List.of(task(null, "tr-bad", 0, START.plus(Duration.ofMinutes(15)))))
@@ -439,7 +522,7 @@ class TaskPollerTest {
         assertEquals(Destination.DEAD_LETTER, outcome.destination());
         assertEquals("bad_request", outcome.header(BridgeHeaders.ERROR_CODE));
         assertEquals("400", outcome.header(BridgeHeaders.HTTP_STATUS));
-        assertEquals("tr-bad", outcome.key());
+        assertEquals("tr-bad", text(outcome.key()));
     }
 
     // ------------------------------------------------------------------------------------------------ credential
@@ -578,7 +661,7 @@ class TaskPollerTest {
                 () -> poller.poll(List.of(task(ID_A))));
 
         assertEquals(START.plus(Duration.ofSeconds(1)), e.retryAt());
-        assertTrue(e.getMessage().contains("SocketTimeoutException"), e.getMessage());
+        assertTrue(e.getMessage().contains("read-timeout"), e.getMessage());
     }
 
     @Test
@@ -640,7 +723,8 @@ class TaskPollerTest {
                 .answer(200, detail(ID_A, "tr-a", "done", VIDEO))
                 .answer(500, error("api_error", "internal"));
 
-        assertThrows(ApiUnavailableException.class, () -> poller.poll(List.of(task(ID_A), task(ID_B))));
+        // Right after a success the failure is this request's (the scheduler isolates the tasks): nothing is decided.
+        assertThrows(RequestFailedException.class, () -> poller.poll(List.of(task(ID_A), task(ID_B))));
         assertEquals(3, api.requests.size());
     }
 

@@ -26,6 +26,10 @@ class TaskOutcomeTest {
     private static final Set<String> ORIGIN = Set.of(BridgeHeaders.ORIGIN_TOPIC, BridgeHeaders.ORIGIN_PARTITION,
             BridgeHeaders.ORIGIN_OFFSET);
 
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -50,7 +54,7 @@ class TaskOutcomeTest {
     }
 
     private static PendingTask task() {
-        return new PendingTask("input-key", VALUE, headers(TASK_ID, "tr-1"));
+        return new PendingTask(bytes("input-key"), VALUE, headers(TASK_ID, "tr-1"));
     }
 
     private static void assertNoPendingHeaders(TaskOutcome outcome) {
@@ -66,7 +70,7 @@ class TaskOutcomeTest {
         TaskOutcome outcome = TaskOutcome.deadLetter(task, "bad_request", "invalid id", 400);
 
         assertEquals(Destination.DEAD_LETTER, outcome.destination());
-        assertEquals("input-key", outcome.key());
+        assertEquals("input-key", text(outcome.key()));
         assertArrayEquals(VALUE, outcome.value());
         assertEquals("dreamina.tasks", outcome.header(BridgeHeaders.ORIGIN_TOPIC));
         assertEquals("4", outcome.header(BridgeHeaders.ORIGIN_PARTITION));
@@ -92,13 +96,13 @@ class TaskOutcomeTest {
 
     @Test
     void deadLetterOfATraceOnlyTaskHasNoTaskIdHeader() {
-        PendingTask task = new PendingTask("tr-9", bytes("{\"trace_id\":\"tr-9\"}"), headers(null, "tr-9"));
+        PendingTask task = new PendingTask(bytes("tr-9"), bytes("{\"trace_id\":\"tr-9\"}"), headers(null, "tr-9"));
 
         TaskOutcome outcome = TaskOutcome.deadLetter(task, BridgeHeaders.CODE_TASK_FAILED, "status failed", null);
 
         assertFalse(outcome.headers().containsKey(BridgeHeaders.TASK_ID));
         assertEquals("tr-9", outcome.header(BridgeHeaders.TRACE_ID));
-        assertEquals("tr-9", outcome.key());
+        assertEquals("tr-9", text(outcome.key()));
     }
 
     @Test
@@ -117,7 +121,7 @@ class TaskOutcomeTest {
         TaskOutcome outcome = TaskOutcome.done(task(), TASK_ID, "tr-1", detail, "https://cdn/v.mp4");
 
         assertEquals(Destination.OUTPUT, outcome.destination());
-        assertEquals(TASK_ID, outcome.key());
+        assertEquals(TASK_ID, text(outcome.key()));
         assertSame(detail, outcome.value());
         assertEquals(TASK_ID, outcome.header(BridgeHeaders.TASK_ID));
         assertEquals("tr-1", outcome.header(BridgeHeaders.TRACE_ID));
@@ -134,18 +138,18 @@ class TaskOutcomeTest {
 
     @Test
     void outputKeyIsTheTaskIdEvenWhenTheInputKeyWasATraceId() {
-        PendingTask task = new PendingTask("tr-9", bytes("tr-9"), headers(null, "tr-9"));
+        PendingTask task = new PendingTask(bytes("tr-9"), bytes("tr-9"), headers(null, "tr-9"));
 
         TaskOutcome outcome = TaskOutcome.done(task, TASK_ID, null, bytes("{}"), "https://cdn/v.mp4");
 
-        assertEquals(TASK_ID, outcome.key());
+        assertEquals(TASK_ID, text(outcome.key()));
         assertEquals(TASK_ID, outcome.header(BridgeHeaders.TASK_ID));
         assertEquals("tr-9", outcome.header(BridgeHeaders.TRACE_ID));
     }
 
     @Test
     void outputWithoutAnyTraceIdHasNoTraceHeader() {
-        PendingTask task = new PendingTask(TASK_ID, bytes(TASK_ID), headers(TASK_ID, null));
+        PendingTask task = new PendingTask(bytes(TASK_ID), bytes(TASK_ID), headers(TASK_ID, null));
 
         TaskOutcome outcome = TaskOutcome.done(task, TASK_ID, null, bytes("{}"), "https://cdn/v.mp4");
 
@@ -161,7 +165,7 @@ class TaskOutcomeTest {
         TaskOutcome outcome = TaskOutcome.pollAgain(task, null, 1740830405000L);
 
         assertEquals(Destination.PENDING, outcome.destination());
-        assertEquals("input-key", outcome.key());
+        assertEquals("input-key", text(outcome.key()));
         assertArrayEquals(VALUE, outcome.value());
         assertEquals("1740830405000", outcome.header(BridgeHeaders.PENDING_DUE));
         assertEquals("4", outcome.header(BridgeHeaders.PENDING_POLLS));
@@ -175,7 +179,7 @@ class TaskOutcomeTest {
 
     @Test
     void pollAgainRecordsALearnedTaskIdOnlyWhenTheTaskHadNone() {
-        PendingTask traceOnly = new PendingTask("tr-9", bytes("tr-9"), headers(null, "tr-9"));
+        PendingTask traceOnly = new PendingTask(bytes("tr-9"), bytes("tr-9"), headers(null, "tr-9"));
         assertEquals(TASK_ID, TaskOutcome.pollAgain(traceOnly, TASK_ID, 1L).header(BridgeHeaders.TASK_ID));
         assertNull(TaskOutcome.pollAgain(traceOnly, null, 1L).header(BridgeHeaders.TASK_ID));
 
@@ -186,7 +190,7 @@ class TaskOutcomeTest {
     void pollAgainWithoutSchedulingHeadersStartsCounting() {
         Map<String, byte[]> headers = new LinkedHashMap<>();
         headers.put(BridgeHeaders.TASK_ID, bytes(TASK_ID));
-        PendingTask task = new PendingTask(TASK_ID, bytes(TASK_ID), headers);
+        PendingTask task = new PendingTask(bytes(TASK_ID), bytes(TASK_ID), headers);
 
         TaskOutcome outcome = TaskOutcome.pollAgain(task, null, 99L);
 
