@@ -61,6 +61,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 settings.maxWait(), clock));
         registry.bind("taskPoller", poller);
         registry.bind("apiGate", gate);
+        registry.bind("apiRateLimiter", rateLimiter);
         registry.bind("batchClaim", new BatchClaim());
         registry.bind("writeReceipts", new CollectWriteReceipts());
         registry.bind("outcomeMessage", new OutcomeMessage());

@@ -72,6 +72,8 @@ public final class PendingTaskScheduler implements Runnable {
     /** Batches already writing when the stop came get this long to finish (their writes are bounded by Kafka's). */
     private static final Duration WRITE_GRACE = Duration.ofSeconds(5);
     private static final int MAX_RESTARTS = 5;
+    /** Polls failing in a row before the consumer is restarted. */
+    private static final int MAX_FAILED_POLLS = 10;
     private static final Duration RESTART_WINDOW = Duration.ofMinutes(5);
 
     private final Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory;
@@ -96,6 +98,9 @@ public final class PendingTaskScheduler implements Runnable {
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private final Deque<Instant> restarts = new ArrayDeque<>();
     private boolean unwritableLogged;
+    private int failedPolls;
+    /** The assignment changed: the rate share is told after the poll (never inside Kafka's callback). */
+    private boolean assignmentChanged;
 
     private volatile boolean running;
     private volatile Future<?> loop;
@@ -199,6 +204,7 @@ public final class PendingTaskScheduler implements Runnable {
             } catch (RuntimeException | Error e) {
                 LOG.error("Pending-task scheduler failed; its consumer is restarted (committed offsets are safe)", e);
                 forgetEverything();
+                failedPolls = 0;
                 if (!mayRestart()) {
                     running = false;
                     LOG.error("Pending-task scheduler failed {} times within {}: stopping the bridge",
@@ -254,18 +260,35 @@ public final class PendingTaskScheduler implements Runnable {
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(pollWait());
+            failedPolls = 0;
         } catch (KafkaException e) {
-            if (e instanceof org.apache.kafka.common.errors.WakeupException) {
-                throw e;
+            if (++failedPolls >= MAX_FAILED_POLLS) {
+                throw new IllegalStateException("the pending-topic consumer failed " + failedPolls + " polls in a row",
+                        e);
             }
             LOG.warn("Polling the pending topic failed, retrying: {}", e.toString());
+            pauseAfterFailedPoll();
             return;
+        }
+        if (assignmentChanged) {
+            assignmentChanged = false;
+            shareRate();
         }
         if (!records.isEmpty()) {
             take(records);
         }
         OptionalLong first = ready.firstDue();
         oldestDueMillis = first.isPresent() ? first.getAsLong() : -1;
+    }
+
+    /** A failing poll is tried again after 50, 100, 200 … ms, not in a hot loop. */
+    private void pauseAfterFailedPoll() {
+        try {
+            Thread.sleep(50L << Math.min(failedPolls, 5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
     }
 
     /** Sorts what one poll returned: into the ready tasks, or back onto the partition until it is due. */
@@ -469,8 +492,10 @@ public final class PendingTaskScheduler implements Runnable {
             long left = deadline - clock.millis();
             if (left <= 0 && !abandoned) {
                 int given = 0;
-                for (Batch batch : inFlight.values()) {
+                for (Batch batch : List.copyOf(inFlight.values())) {
                     if (touches(batch, leaving) && batch.ticket().abandon()) {
+                        // Never written: its tasks stay uncommitted and are read again by the next owner.
+                        inFlight.remove(batch.ticket());
                         given++;
                     }
                 }
@@ -558,20 +583,21 @@ public final class PendingTaskScheduler implements Runnable {
             }
             forget(partitions);
             assigned = !progress.isEmpty();
-            shareRate();
+            assignmentChanged = true;
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             partitions.forEach(partition -> progress.put(partition, new PartitionProgress()));
             assigned = true;
-            shareRate();
+            assignmentChanged = true;
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             forget(partitions);
             assigned = !progress.isEmpty();
+            assignmentChanged = true;
         }
     }
 }

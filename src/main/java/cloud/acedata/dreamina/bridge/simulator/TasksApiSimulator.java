@@ -91,6 +91,7 @@ public final class TasksApiSimulator implements AutoCloseable {
     private final Map<String, SimulatedTask> tasksById = new ConcurrentHashMap<>();
     private final Map<String, SimulatedTask> tasksByTraceId = new ConcurrentHashMap<>();
     private final Set<String> poisonIds = ConcurrentHashMap.newKeySet();
+    private final Map<String, Fault> faultsById = new ConcurrentHashMap<>();
     private final Queue<Fault> queuedFaults = new ConcurrentLinkedQueue<>();
     private volatile Fault permanentFault;
 
@@ -254,6 +255,7 @@ public final class TasksApiSimulator implements AutoCloseable {
     }
 
     public TasksApiSimulator clearFaults() {
+        faultsById.clear();
         queuedFaults.clear();
         permanentFault = null;
         return this;
@@ -263,6 +265,23 @@ public final class TasksApiSimulator implements AutoCloseable {
     public TasksApiSimulator poisonId(String id) {
         poisonIds.add(Objects.requireNonNull(id, "id"));
         return this;
+    }
+
+    /** Any request naming this id (in {@code id} or {@code ids}) answers with the fault, every time. */
+    public TasksApiSimulator failWhenNaming(String id, Fault fault) {
+        faultsById.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(fault, "fault"));
+        return this;
+    }
+
+    private Fault faultNaming(JsonNode request) {
+        if (request == null || !request.isObject()) {
+            return null;
+        }
+        Fault fault = faultsById.get(request.path("id").asText(""));
+        for (JsonNode id : request.path("ids")) {
+            fault = fault != null ? fault : faultsById.get(id.asText(""));
+        }
+        return fault;
     }
 
     public TasksApiSimulator clearPoisonIds() {
@@ -364,6 +383,9 @@ public final class TasksApiSimulator implements AutoCloseable {
                 return;
             }
             Fault fault = nextFault();
+            if (fault == null && !faultsById.isEmpty()) {
+                fault = faultNaming(parsed);
+            }
             if (fault != null) {
                 faultsAnswered.incrementAndGet();
                 answerFault(exchange, fault);

@@ -249,13 +249,25 @@ class BridgeFlowIT {
     }
 
     @Test
-    void aWrongUrlDeadLettersWithNoApi() throws Exception {
+    void aWrongUrlPausesLikeARefusedTokenAndDeadLettersNothing() throws Exception {
+        // 404 no_api: the URL is wrong, not the tasks. Before, every task was dead-lettered within one cadence.
+        SimulatedTask task = api.createTask(TaskScript.done(Duration.ofMillis(100)));
         settings.put("dreamina.api.base-url", api.baseUrl() + "/wrong");
+        BridgeInstance wrong = startBridge();
+        send("lost", task.id());
+        Await.until(DEADLINE, () -> wrong.context().getRouteController().getRouteStatus("ingest-tasks").isStopped(),
+                () -> "the ingest route stopped after 404 no_api");
+        long requests = api.requestCount();
+        Await.until(DEADLINE, () -> api.requestCount() >= requests + 2, () -> "the URL re-checked");
+        assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
+
+        // The operator fixes the URL and restarts: the task, still pending, finishes.
+        wrong.close();
+        bridges.remove(wrong);
+        settings.put("dreamina.api.base-url", api.baseUrl());
         startBridge();
-        send("lost", "362b4fed-67bd-11f1-ad11-00163e57d510");
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
-        assertEquals("no_api", header(dead, "dreamina.error.code"));
-        assertEquals("404", header(dead, "dreamina.http.status"));
+        assertEquals(task.id(), kafka.awaitRecords(topics.out(), 1, DEADLINE).get(0).key());
+        assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
     }
 
     @Test

@@ -1,0 +1,294 @@
+package cloud.acedata.dreamina.bridge.it;
+
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.api.Backoff;
+import cloud.acedata.dreamina.bridge.schedule.BatchHandler;
+import cloud.acedata.dreamina.bridge.schedule.BatchResult;
+import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
+import cloud.acedata.dreamina.bridge.support.Await;
+import cloud.acedata.dreamina.bridge.support.KafkaBroker;
+import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.task.PendingTask;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pending-task scheduler alone, against the real broker, with a scripted {@link BatchHandler} in place of the
+ * API and the outcome writes: ordered commits while several batches are in flight, a failed write in the middle of
+ * a batch, the isolation of a failing request, a bounded stop, the rate budget following the assignment, and a
+ * crashed loop.
+ */
+@ExtendWith(KafkaBroker.class)
+class PendingTaskSchedulerIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private KafkaTestClient kafka;
+    private String topic;
+    private String group;
+    private final List<PendingTaskScheduler> schedulers = new ArrayList<>();
+    private final List<ExecutorService> executors = new ArrayList<>();
+    /** Each task id with how many times it was handed to the handler. */
+    private final Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+    /** Each task id with how many times its outcome was reported written. */
+    private final Map<String, AtomicInteger> written = new ConcurrentHashMap<>();
+    /** Every batch handed over, as its task ids. */
+    private final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    private final List<String> shares = new CopyOnWriteArrayList<>();
+    private final AtomicInteger fatal = new AtomicInteger();
+
+    @BeforeEach
+    void topic() {
+        kafka = KafkaTestClient.ofSharedBroker();
+        topic = KafkaTestClient.uniqueName("sched");
+        group = topic + ".group";
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (PendingTaskScheduler scheduler : schedulers) {
+            scheduler.stop();
+        }
+        executors.forEach(ExecutorService::shutdownNow);
+        kafka.close();
+    }
+
+    private void produce(int partitions, int count) {
+        kafka.createTopic(topic, partitions);
+        for (int i = 0; i < count; i++) {
+            kafka.send(topic, "t" + i, ("t" + i).getBytes(StandardCharsets.UTF_8),
+                    Map.of(BridgeHeaders.TASK_ID, "t" + i, BridgeHeaders.PENDING_DUE, "0"));
+        }
+    }
+
+    private PendingTaskScheduler start(int batchSize, int maxInFlight, Duration stopTimeout,
+                                       Function<List<String>, BatchResult> script,
+                                       PendingTaskScheduler.RateShare rateShare) {
+        BatchHandler handler = (tasks, ticket) -> {
+            List<String> ids = tasks.stream().map(PendingTask::taskId).toList();
+            batches.add(ids);
+            ids.forEach(id -> handled.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
+            BatchResult result = script.apply(ids);
+            if (result.kind() == BatchResult.Kind.DONE && !ticket.claimForWriting()) {
+                return BatchResult.abandoned();
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                if (result.isWritten(i)) {
+                    written.computeIfAbsent(ids.get(i), k -> new AtomicInteger()).incrementAndGet();
+                }
+            }
+            return result;
+        };
+        ExecutorService loop = Executors.newSingleThreadExecutor();
+        ExecutorService workers = Executors.newFixedThreadPool(maxInFlight);
+        executors.add(loop);
+        executors.add(workers);
+        PendingTaskScheduler scheduler = new PendingTaskScheduler(() -> new KafkaConsumer<>(consumerProperties()),
+                new PendingTaskScheduler.Settings(topic, batchSize, maxInFlight, Duration.ZERO,
+                        Duration.ofMillis(200), Duration.ofSeconds(1), stopTimeout),
+                handler, () -> Instant.EPOCH, rateShare,
+                new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ZERO, new SplittableRandom(1)),
+                loop, workers, e -> fatal.incrementAndGet(), Clock.systemUTC());
+        schedulers.add(scheduler);
+        scheduler.start();
+        return scheduler;
+    }
+
+    private PendingTaskScheduler start(int batchSize, int maxInFlight, Function<List<String>, BatchResult> script) {
+        return start(batchSize, maxInFlight, Duration.ofSeconds(5), script,
+                (owned, total) -> shares.add(owned + "/" + total));
+    }
+
+    private Properties consumerProperties() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return p;
+    }
+
+    private static BatchResult done(List<String> ids) {
+        return BatchResult.done(ids.size());
+    }
+
+    private int times(String id) {
+        AtomicInteger count = handled.get(id);
+        return count == null ? 0 : count.get();
+    }
+
+    private int writes(String id) {
+        AtomicInteger count = written.get(id);
+        return count == null ? 0 : count.get();
+    }
+
+    private long committed() {
+        return kafka.committedOffset(group, topic);
+    }
+
+    /** Waits until the scheduler's loop went round after {@code since} a few times (it commits on every round). */
+    private static void loopsAfter(PendingTaskScheduler scheduler, Instant since) {
+        Instant later = since.plusMillis(200);
+        Await.until(DEADLINE, () -> scheduler.lastLoopCompletedAt().isAfter(later), () -> "the loop going round");
+    }
+
+    @Test
+    void withBatchesInFlightTheCommitNeverPassesATaskWhoseOutcomeIsNotAcknowledged() throws Exception {
+        produce(1, 6);
+        CountDownLatch slowFirst = new CountDownLatch(1);
+        PendingTaskScheduler scheduler = start(2, 3, ids -> {
+            if (ids.contains("t0")) {
+                await(slowFirst);
+            }
+            return done(ids);
+        });
+
+        Await.until(DEADLINE, () -> times("t2") == 1 && times("t5") == 1, () -> "the later batches handled");
+        loopsAfter(scheduler, Instant.now());
+        assertTrue(committed() <= 0, "nothing committed past t0, whose batch is still in flight: " + committed());
+        assertEquals(3, batches.size(), "three batches in flight at once");
+
+        slowFirst.countDown();
+        Await.until(DEADLINE, () -> committed() == 6, () -> "all committed once t0's batch finished: " + committed());
+        handled.forEach((id, count) -> assertEquals(1, count.get(), id + " handled once"));
+    }
+
+    @Test
+    void aFailedWriteInTheMiddleOfABatchReadsAgainOnlyTheTaskNotWritten() throws Exception {
+        produce(1, 6);
+        AtomicInteger failures = new AtomicInteger();
+        PendingTaskScheduler scheduler = start(2, 3, ids -> {
+            if (ids.equals(List.of("t2", "t3")) && failures.getAndIncrement() == 0) {
+                BitSet written = new BitSet();
+                written.set(0);
+                return new BatchResult(BatchResult.Kind.WRITE_FAILED, written, "t3's write failed", null);
+            }
+            return done(ids);
+        });
+
+        Await.until(DEADLINE, () -> committed() == 6, () -> "all committed: " + committed());
+        assertEquals(2, times("t3"), "t3 read again and handled again");
+        for (String id : List.of("t0", "t1", "t2", "t4", "t5")) {
+            assertEquals(1, times(id), id + " handled once: an acknowledged outcome is never written twice");
+            assertEquals(1, writes(id), id + " written once");
+        }
+        assertTrue(scheduler.isRunning());
+    }
+
+    @Test
+    void aRequestThatKeepsFailingIsSplitUntilTheFailingTaskStandsAlone() throws Exception {
+        produce(1, 8);
+        start(8, 2, ids -> ids.contains("t5") ? BatchResult.requestFailed("500 naming t5") : done(ids));
+
+        Await.until(DEADLINE, () -> batches.stream().filter(b -> b.equals(List.of("t5"))).count() >= 3,
+                () -> "t5 alone, on its own backoff: " + batches);
+        for (int i = 0; i < 8; i++) {
+            if (i != 5) {
+                assertEquals(1, writes("t" + i), "t" + i + " finished once, not held back by t5");
+            }
+        }
+        List<Integer> sizesWithT5 = batches.stream().filter(b -> b.contains("t5")).map(List::size).toList();
+        assertEquals(List.of(8, 4, 2, 1), sizesWithT5.subList(0, 4), "halved until alone: " + batches);
+        assertTrue(committed() <= 5, "nothing committed past t5: " + committed());
+    }
+
+    @Test
+    void aStopGivesUpABatchStillWaitingForTheApiWritesNothingOfItAndCommitsTheRest() throws Exception {
+        produce(1, 4);
+        CountDownLatch never = new CountDownLatch(1);
+        PendingTaskScheduler scheduler = start(1, 4, Duration.ofSeconds(1), ids -> {
+            if (ids.contains("t3")) {
+                await(never);
+            }
+            return done(ids);
+        }, (owned, total) -> { });
+        Await.until(DEADLINE, () -> times("t3") == 1 && committed() == 3, () -> "t0..t2 done, t3 waiting");
+
+        long start = System.nanoTime();
+        assertTrue(scheduler.stop(), "stopped within its bound");
+        long stopMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(stopMs < 7_000, "stop took " + stopMs + " ms");
+        assertFalse(scheduler.isRunning());
+        never.countDown();
+        assertEquals(3, committed(), "t3 not committed: the next owner reads it again");
+    }
+
+    @Test
+    void theRateBudgetFollowsEachInstancesShareOfThePartitions() throws Exception {
+        produce(4, 0);
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        start(2, 2, Duration.ofSeconds(5), PendingTaskSchedulerIT::done, (o, t) -> first.add(o + "/" + t));
+        Await.until(DEADLINE, () -> !first.isEmpty() && first.get(first.size() - 1).equals("4/4"),
+                () -> "alone: all four partitions " + first);
+        PendingTaskScheduler other = start(2, 2, Duration.ofSeconds(5), PendingTaskSchedulerIT::done,
+                (o, t) -> second.add(o + "/" + t));
+        Await.until(DEADLINE, () -> last(first).equals("2/4") && last(second).equals("2/4"),
+                () -> "two instances: half each " + first + " " + second);
+        other.stop();
+        Await.until(DEADLINE, () -> last(first).equals("4/4"), () -> "alone again: " + first);
+    }
+
+    @Test
+    void aCrashedLoopIsRestartedAndKeepsCrashingStopsTheBridge() throws Exception {
+        produce(1, 2);
+        AtomicInteger crashes = new AtomicInteger();
+        start(2, 1, Duration.ofSeconds(5), PendingTaskSchedulerIT::done, (owned, total) -> {
+            if (owned > 0 && crashes.getAndIncrement() == 0) {
+                throw new IllegalStateException("a bug in the loop");
+            }
+        });
+        Await.until(DEADLINE, () -> committed() == 2, () -> "handled after the restart");
+        assertEquals(0, fatal.get());
+
+        group = group + "-always";
+        PendingTaskScheduler doomed = start(2, 1, Duration.ofSeconds(5), PendingTaskSchedulerIT::done,
+                (owned, total) -> {
+                    throw new IllegalStateException("a bug every time");
+                });
+        Await.until(Duration.ofSeconds(60), () -> fatal.get() == 1, () -> "the bridge told to stop");
+        assertFalse(doomed.isRunning());
+    }
+
+    private static String last(List<String> values) {
+        return values.isEmpty() ? "" : values.get(values.size() - 1);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

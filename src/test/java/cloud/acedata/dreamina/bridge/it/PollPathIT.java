@@ -1,0 +1,299 @@
+package cloud.acedata.dreamina.bridge.it;
+
+import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
+import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
+import cloud.acedata.dreamina.bridge.simulator.Fault;
+import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
+import cloud.acedata.dreamina.bridge.simulator.TaskScript;
+import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
+import cloud.acedata.dreamina.bridge.support.Await;
+import cloud.acedata.dreamina.bridge.support.BridgeInstance;
+import cloud.acedata.dreamina.bridge.support.Canary;
+import cloud.acedata.dreamina.bridge.support.KafkaBroker;
+import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.support.LogRecorder;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static cloud.acedata.dreamina.bridge.support.KafkaTestClient.header;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The poll path under the faults that used to stall it (the hardening issue), end to end: the bridge as the jar
+ * builds it, the real in-process broker, the Tasks API simulator. One task the API cannot answer, a general outage,
+ * a finished task too large for the output topic, an output topic that does not exist, and three instances sharing
+ * one token's budget. Each writes a line to {@code target/reliability-report.txt}.
+ */
+@ExtendWith(KafkaBroker.class)
+class PollPathIT {
+
+    private static final String TOKEN = Canary.TOKEN;
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Path REPORT = Path.of("target", "reliability-report.txt");
+
+    private static TasksApiSimulator api;
+    private static KafkaTestClient kafka;
+
+    private TestTopics topics;
+    private Map<String, String> settings;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @BeforeAll
+    static void startApi() {
+        api = new TasksApiSimulator(TOKEN).start();
+        kafka = new KafkaTestClient(KafkaBroker.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopApi() {
+        kafka.close();
+        api.close();
+    }
+
+    @BeforeEach
+    void topics() {
+        topics = TestTopics.unique("poll");
+        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
+        api.clearFaults();
+        api.maxRequestsPerSecond(TasksApiSimulator.DEFAULT_MAX_REQUESTS_PER_SECOND);
+        api.hangFor(Duration.ofSeconds(30));
+        kafka.createTopic(topics.in(), 3);
+        kafka.createTopic(topics.out(), 3);
+        kafka.createTopic(topics.dlq(), 1);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+        resources.clear();
+        api.clearFaults();
+    }
+
+    private BridgeInstance startBridge(Map<String, String> overrides) throws Exception {
+        BridgeInstance bridge = BridgeInstance.start(overrides);
+        resources.add(bridge);
+        return bridge;
+    }
+
+    private List<SimulatedTask> healthyTasks(int count) {
+        List<SimulatedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(500))));
+        }
+        return tasks;
+    }
+
+    @Test
+    void oneTaskWhoseRequestsFailWith500DoesNotStallTheOthersAndIsDeadLetteredAfterMaxWait() throws Exception {
+        oneTaskTheApiCannotAnswer(Fault.status(500, "api_error"), "500 every time", "api_error", "500");
+    }
+
+    @Test
+    void oneTaskWhoseRequestsHangPastTheReadTimeoutDoesNotStallTheOthers() throws Exception {
+        settings.put("dreamina.api.read-timeout", "1s");
+        api.hangFor(Duration.ofSeconds(5));
+        oneTaskTheApiCannotAnswer(Fault.hang(), "hangs past the 1 s read timeout", "timeout", null);
+    }
+
+    private void oneTaskTheApiCannotAnswer(Fault fault, String what, String code, String status) throws Exception {
+        settings.put("dreamina.poll.max-wait", "6s");
+        List<SimulatedTask> healthy = healthyTasks(40);
+        SimulatedTask bad = api.createTask(TaskScript.done(Duration.ofMillis(500)));
+        api.failWhenNaming(bad.id(), fault);
+        startBridge(settings);
+        long start = System.nanoTime();
+        kafka.send(topics.in(), "bad", bad.id().getBytes(StandardCharsets.UTF_8));
+        healthy.forEach(task -> kafka.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
+
+        List<ConsumerRecord<String, byte[]>> out = kafka.awaitRecords(topics.out(), healthy.size(), DEADLINE);
+        long healthyMs = (System.nanoTime() - start) / 1_000_000;
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
+        long deadMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(ids(healthy), out.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
+        assertEquals("bad", dead.key());
+        assertArrayEquals(bad.id().getBytes(StandardCharsets.UTF_8), dead.value(), "the original input");
+        assertEquals(code, header(dead, "dreamina.error.code"));
+        assertEquals(status, header(dead, "dreamina.http.status"));
+        assertEquals(bad.id(), header(dead, "dreamina.task.id"));
+        assertEquals(1, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "only the bad task");
+        report("one task the API cannot answer (" + what + ")", 41, healthy.size(), 1,
+                "the 40 healthy tasks out in " + healthyMs + " ms; the bad one dead-lettered " + code + " after "
+                        + deadMs + " ms (max-wait 6 s)");
+    }
+
+    @Test
+    void aGeneralOutageLongerThanMaxWaitDeadLettersNothing() throws Exception {
+        settings.put("dreamina.poll.max-wait", "2s");
+        List<SimulatedTask> tasks = healthyTasks(5);
+        api.failAlways(Fault.status(500, "api_error"));
+        startBridge(settings);
+        tasks.forEach(task -> kafka.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
+        long failedBefore = api.faultCount();
+        // Well past max-wait with every request failing: an outage is no task's fault.
+        Await.until(DEADLINE, () -> api.faultCount() >= failedBefore + 6, () -> "six failed requests");
+        long failed = api.faultCount() - failedBefore;
+        assertTrue(kafka.readAll(topics.dlq(), Duration.ofSeconds(3)).isEmpty(), "nothing dead-lettered");
+
+        api.clearFaults();
+        List<ConsumerRecord<String, byte[]>> out = kafka.awaitRecords(topics.out(), tasks.size(), DEADLINE);
+        assertEquals(ids(tasks), out.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
+        assertTrue(kafka.readAll(topics.dlq(), Duration.ofMillis(300)).isEmpty(), "nothing dead-lettered");
+        report("general API outage past max-wait", tasks.size(), tasks.size(), 0,
+                failed + " failed requests over more than max-wait (2 s); then every task finished");
+    }
+
+    @Test
+    void aFinishedTaskTooLargeForTheOutputTopicIsDeadLetteredAndTheOthersGoOn() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.out()),
+                    List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "200"),
+                            AlterConfigOp.OpType.SET)))).all().get();
+        }
+        List<SimulatedTask> tasks = healthyTasks(3);
+        startBridge(settings);
+        tasks.forEach(task -> kafka.send(topics.in(), "k-" + task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
+
+        List<ConsumerRecord<String, byte[]>> dead = kafka.awaitRecords(topics.dlq(), tasks.size(), DEADLINE);
+        for (ConsumerRecord<String, byte[]> record : dead) {
+            assertEquals("record_too_large", header(record, "dreamina.error.code"));
+            assertTrue(header(record, "dreamina.video.url").startsWith("https://"), "the video is known");
+            assertEquals("k-" + header(record, "dreamina.task.id"), record.key());
+            assertArrayEquals(header(record, "dreamina.task.id").getBytes(StandardCharsets.UTF_8), record.value(),
+                    "the small original input");
+        }
+        assertEquals(tasks.size(), kafka.readAll(topics.dlq(), Duration.ofMillis(500)).size(), "each once");
+        Await.until(DEADLINE, () -> kafka.lag(topics.pendingGroup(), topics.pending()) == 0,
+                () -> "the pending partitions move on");
+        report("finished task too large for the output topic", tasks.size(), 0, tasks.size(),
+                "output max.message.bytes 200: each dead-lettered record_too_large with its video URL; pending "
+                        + "offsets committed");
+    }
+
+    @Test
+    void aMissingOutputTopicPausesThePollingAndItsTasksLandOnceWhenItExists() throws Exception {
+        EmbeddedKafka broker = EmbeddedKafka.start(Map.of("auto.create.topics.enable", "false"));
+        resources.add(broker);
+        KafkaTestClient dedicated = new KafkaTestClient(broker.bootstrapServers());
+        resources.add(dedicated);
+        dedicated.createTopic(topics.in(), 1);
+        dedicated.createTopic(topics.dlq(), 1);
+        Map<String, String> s = new HashMap<>(settings);
+        s.put("camel.component.kafka.brokers", broker.bootstrapServers());
+        s.put("camel.component.kafka.max-block-ms", "1000");
+        s.put("dreamina.kafka.write-retries", "0");
+        s.put("dreamina.api.credential-recheck", "1s");
+        LogRecorder log = LogRecorder.start();
+        resources.add(log);
+        List<SimulatedTask> tasks = healthyTasks(4);
+        startBridge(s);
+        tasks.forEach(task -> dedicated.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
+
+        Await.until(DEADLINE, () -> log.countContaining("A topic refuses the bridge's writes") >= 1,
+                () -> "the refusing topic reported");
+        long requests = api.requestCount();
+        Await.until(DEADLINE, () -> api.requestCount() >= requests + 2, () -> "tried again after the pause");
+        assertEquals(1, log.countContaining("A topic refuses the bridge's writes"), "said once");
+        assertTrue(dedicated.readAll(topics.dlq(), Duration.ofMillis(200)).isEmpty(), "nothing dead-lettered");
+
+        dedicated.createTopic(topics.out(), 1);
+        List<ConsumerRecord<String, byte[]>> out = dedicated.awaitRecords(topics.out(), tasks.size(), DEADLINE);
+        assertEquals(ids(tasks), out.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
+        assertEquals(tasks.size(), dedicated.readAll(topics.out(), Duration.ofSeconds(1)).size(), "no duplicate");
+        report("output topic missing, auto-creation off", tasks.size(), tasks.size(), 0,
+                "polling paused, said once; once the topic existed every task landed once");
+    }
+
+    @Test
+    void threeInstancesShareOneTokensBudgetWithNo429() throws Exception {
+        settings.put("dreamina.topic.pending.partitions", "6");
+        settings.put("dreamina.api.max-requests-per-second", "50");
+        settings.put("dreamina.poll.batch-size", "1");
+        settings.put("dreamina.poll.interval", "100ms");
+        settings.put("dreamina.poll.max-wait", "5m");
+        api.maxRequestsPerSecond(60);
+        List<BridgeInstance> bridges = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            bridges.add(startBridge(settings));
+        }
+        // Tasks that never finish: far more due polls than the budget allows.
+        for (int i = 0; i < 600; i++) {
+            String id = java.util.UUID.randomUUID().toString();
+            kafka.send(topics.in(), id, id.getBytes(StandardCharsets.UTF_8));
+        }
+        Await.until(DEADLINE, () -> Math.abs(totalRate(bridges) - 50) < 0.01,
+                () -> "the budget shared out: " + rates(bridges));
+        long limited = api.rateLimitedCount();
+        long requests = api.requestCount();
+        long start = System.nanoTime();
+        Await.until(DEADLINE, () -> api.requestCount() >= requests + 400, () -> "400 more requests");
+        double perSecond = (api.requestCount() - requests) / ((System.nanoTime() - start) / 1e9);
+        assertEquals(limited, api.rateLimitedCount(), "no 429 from the simulator (60 requests/s)");
+        report("three instances, one token (budget 50, API limit 60)", 600, 0, 0, String.format(
+                "shares %s requests/s; %.1f requests/s together, 0 × 429", rates(bridges), perSecond));
+    }
+
+    private static double totalRate(List<BridgeInstance> bridges) {
+        return bridges.stream().mapToDouble(b -> limiter(b).currentRate()).sum();
+    }
+
+    private static String rates(List<BridgeInstance> bridges) {
+        return bridges.stream().map(b -> String.format("%.1f", limiter(b).currentRate()))
+                .collect(Collectors.joining(" + "));
+    }
+
+    private static ApiRateLimiter limiter(BridgeInstance bridge) {
+        return bridge.bean("apiRateLimiter", ApiRateLimiter.class);
+    }
+
+    private static Set<String> ids(Collection<SimulatedTask> tasks) {
+        Set<String> ids = new HashSet<>();
+        tasks.forEach(task -> ids.add(task.id()));
+        return ids;
+    }
+
+    private static void report(String scenario, int in, int out, int dead, String notes) {
+        String line = String.join(" | ", scenario, String.valueOf(in), String.valueOf(out), String.valueOf(dead),
+                "0", notes);
+        System.out.println("[reliability] " + line);
+        try {
+            Files.createDirectories(REPORT.getParent());
+            Files.writeString(REPORT, line + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
