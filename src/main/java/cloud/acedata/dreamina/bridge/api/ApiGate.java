@@ -15,7 +15,7 @@ import java.util.Optional;
  *       success since the failed request was sent), close the gate for a capped exponential backoff with jitter, or
  *       for the answer's {@code Retry-After} (capped), so no request goes out before the allowed time;</li>
  *   <li>a 5xx or I/O failure right after a success, or while other requests succeed, is <em>isolated</em>: the
- *       gate stays open and the caller isolates the tasks of that request ({@link #requestFailed});</li>
+ *       gate stays open and the caller isolates the tasks of that request ({@link #isIsolatedFailure});</li>
  *   <li>401 and 403 mean the credential is wrong, 404 {@code no_api} that the URL is, and the same 4xx refusal for
  *       many different tasks in a row with no success between (a proxy's 407, a gateway's 400 for all) that
  *       something in front of the API refuses everything: the gate <em>pauses</em> for the re-check interval, the
@@ -107,19 +107,17 @@ public final class ApiGate {
     }
 
     /**
-     * A request sent at {@code sentAt} failed with a 5xx, an I/O error or an unreadable answer. Isolated when the
-     * previous answer was a success, or when another request succeeded while this one was on its way: then the gate
-     * stays open and the caller isolates the request's tasks. Otherwise it looks like an outage and the gate closes.
-     *
-     * @return empty when isolated; else when the gate opens again
+     * A request sent at {@code sentAt} failed with a 5xx, an I/O error or an unreadable answer. It is isolated when
+     * the previous answer was a success, or when another request succeeded while this one was on its way: then it is
+     * counted, the gate stays open and the caller isolates the request's tasks. Otherwise it may be an outage; the
+     * caller decides (a probe) and calls {@link #transientFailure} if so.
      */
-    public synchronized Optional<Instant> requestFailed(String reason, Optional<Duration> retryAfter, Instant sentAt) {
+    public synchronized boolean isIsolatedFailure(Instant sentAt) {
         if (failuresSinceSuccess == 0 || lastSuccessAt.isAfter(sentAt)) {
             failuresSinceSuccess++;
-            LOG.debug("Dreamina API failed one request ({}) while others succeed: its tasks are isolated", reason);
-            return Optional.empty();
+            return true;
         }
-        return Optional.of(transientFailure(reason, retryAfter));
+        return false;
     }
 
     /** A 401 or 403 (or a 400 {@code no_token}): pauses until the re-check interval has passed. */

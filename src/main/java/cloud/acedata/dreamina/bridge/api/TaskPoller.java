@@ -41,6 +41,8 @@ public final class TaskPoller {
 
     /** The bridge's code for a request that got no answer within the read timeout. */
     static final String CODE_TIMEOUT = "timeout";
+    /** The id of no task: the probe that tells one task's failing requests from an outage. */
+    static final String PROBE_ID = "00000000-0000-4000-8000-000000000000";
 
     private final TasksApi api;
     private final ApiRateLimiter rateLimiter;
@@ -238,16 +240,37 @@ public final class TaskPoller {
     }
 
     /**
-     * A request failed: isolated while the API answers other requests ({@link RequestFailedException}), else an
-     * outage ({@link ApiUnavailableException}, the gate closed).
+     * A request failed. Isolated while the API answers other requests ({@link RequestFailedException}); when no
+     * other request succeeded since, a probe tells the request's own fault from an outage: a {@code retrieve} of an
+     * id no task has, which a working API answers {@code {}}. Otherwise an outage ({@link ApiUnavailableException},
+     * the gate closed). So the last task standing whose requests fail is still told from an outage.
      */
     private RuntimeException failed(String code, String reason, Integer status, Optional<Duration> retryAfter,
                                     Instant sentAt) {
-        Optional<Instant> outage = gate.requestFailed(reason, retryAfter, sentAt);
-        if (outage.isPresent()) {
-            return new ApiUnavailableException(reason, outage.get());
+        if (gate.isIsolatedFailure(sentAt) || apiAnswersProbe()) {
+            return new RequestFailedException(code != null ? code : "http_" + status, reason, status);
         }
-        return new RequestFailedException(code != null ? code : "http_" + status, reason, status);
+        return new ApiUnavailableException(reason, gate.transientFailure(reason, retryAfter));
+    }
+
+    /** @return whether the API answers a request for no task normally */
+    private boolean apiAnswersProbe() {
+        try {
+            rateLimiter.acquire();
+            ApiAnswer answer = api.post(mapper.writeValueAsBytes(mapper.createObjectNode()
+                    .put("action", "retrieve").put("id", PROBE_ID)));
+            JsonNode body = answer.status() == 200 ? mapper.readTree(answer.body()) : null;
+            if (body != null && body.isObject()) {
+                gate.succeeded();
+                return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String text(JsonNode node, String field, String fallback) {

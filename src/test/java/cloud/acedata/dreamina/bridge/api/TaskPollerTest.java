@@ -70,9 +70,21 @@ class TaskPollerTest {
             return this;
         }
 
+        /** How the API answers the probe (a retrieve of no task's id): by default it fails too, an outage. */
+        ApiAnswer probeAnswer;
+        int probes;
+
         @Override
         public ApiAnswer post(byte[] requestJson) throws IOException {
-            requests.add(JSON.readTree(requestJson));
+            JsonNode request = JSON.readTree(requestJson);
+            if (TaskPoller.PROBE_ID.equals(request.path("id").asText())) {
+                probes++;
+                if (probeAnswer == null) {
+                    throw new java.net.ConnectException("Connection refused");
+                }
+                return probeAnswer;
+            }
+            requests.add(request);
             Object next = script.poll();
             if (next == null) {
                 throw new AssertionError("unexpected request: " + new String(requestJson, StandardCharsets.UTF_8));
@@ -103,7 +115,7 @@ class TaskPollerTest {
                 JsonLimits.apiMapper(), INTERVAL, clock);
         // By default the API has just failed a request: a failure now is an outage, not one request's fault. Tests
         // of isolation and of refused tasks start from a success instead (apiAnswersOtherRequests).
-        assertTrue(gate.requestFailed("an earlier failure", Optional.empty(), START.minusSeconds(1)).isEmpty());
+        assertTrue(gate.isIsolatedFailure(START.minusSeconds(1)));
     }
 
     /** The API has just answered another request normally. */
@@ -450,7 +462,7 @@ class TaskPollerTest {
         // A proxy answers 407 to everything: the batch, then each of its ids.
         List<PendingTask> tasks = new ArrayList<>();
         for (int i = 0; i < ApiGate.REFUSAL_STREAK_LIMIT; i++) {
-            tasks.add(task(String.format("00000000-0000-4000-8000-%012d", i)));
+            tasks.add(task(String.format("10000000-0000-4000-8000-%012d", i)));
         }
         for (int i = 0; i <= tasks.size(); i++) {
             api.answer(407, error("proxy_auth", "proxy authentication required"));
@@ -501,6 +513,22 @@ class TaskPollerTest {
         assertEquals("timeout", outcome.header(BridgeHeaders.ERROR_CODE));
         assertNull(outcome.header(BridgeHeaders.HTTP_STATUS));
         assertTrue(outcome.header(BridgeHeaders.ERROR_MESSAGE).contains("read-timeout"));
+    }
+
+    @Test
+    void aTaskAloneWhoseRequestKeepsFailingIsToldFromAnOutageByAProbe() {
+        // No other request succeeds (the other tasks are done), but the API answers a request for no task: {}.
+        api.answer(500, error("api_error", "internal"));
+        api.probeAnswer = new ApiAnswer(200, "{}".getBytes(StandardCharsets.UTF_8), null);
+        clock.set(START.plus(Duration.ofMinutes(16)));
+
+        TaskOutcome outcome = poller.poll(List.of(task(ID_A))).get(0);
+
+        assertEquals(1, api.probes);
+        assertEquals(Destination.DEAD_LETTER, outcome.destination());
+        assertEquals("api_error", outcome.header(BridgeHeaders.ERROR_CODE));
+        assertEquals("500", outcome.header(BridgeHeaders.HTTP_STATUS));
+        assertTrue(gate.isOpen());
     }
 
     @Test
