@@ -77,10 +77,11 @@ class CrashRecoveryIT {
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration FINISH = Duration.ofSeconds(75);
     private static final Duration QUIET = Duration.ofSeconds(30);
-    private static final Duration STOP_BOUND = Duration.ofSeconds(30);
+    private static final Duration STOP_BOUND = Duration.ofSeconds(25);
     private static final String SESSION_TIMEOUT = "-Dcamel.component.kafka.session-timeout-ms=10000";
     private static final String S1 = "1 kill -9 mid-flight, restart";
     private static final String S2 = "2 SIGTERM mid-flight, restart";
+    private static final String S2B = "2b SIGTERM with API requests in flight (300 ms latency), restart";
     private static final String S3 = "3 two instances, one kill -9";
     private static final String S4 = "4 same task id given twice";
     private static final Pattern DONE_LINE = Pattern.compile("Task \\S+ done: ");
@@ -159,6 +160,21 @@ class CrashRecoveryIT {
 
     @Test
     void sigtermMidFlightThenRestartLosesNothingAndDuplicatesNothing() throws Exception {
+        sigtermMidFlight(S2);
+    }
+
+    /** The API answers in 300 ms: at the stop, several requests are in flight (dreamina.api.max-in-flight). */
+    @Test
+    void sigtermWithRequestsInFlightUnderApiLatencyLosesNothingAndDuplicatesNothing() throws Exception {
+        api.latency(Duration.ofMillis(300));
+        try {
+            sigtermMidFlight(S2B);
+        } finally {
+            api.latency(Duration.ZERO);
+        }
+    }
+
+    private void sigtermMidFlight(String scenario) throws Exception {
         BridgeProcess first = startBridge();
         Tally tally = tally();
         Map<String, Boolean> tasks = produceTasks(TASKS);
@@ -175,11 +191,11 @@ class CrashRecoveryIT {
 
         long restart = System.nanoTime();
         BridgeProcess second = startBridge();
-        long recovered = awaitAll(S2, tasks, tally);
+        long recovered = awaitAll(scenario, tasks, tally);
         Outcome outcome = finish(tasks, tally);
         assertGracefulStop(second);
 
-        report(S2, TASKS, outcome, String.format(
+        report(scenario, TASKS, outcome, String.format(
                 "stopped in %.1f s (exit %d) at %d terminal (%d when the stop was decided); restart to all "
                         + "terminal %.1f s", seconds(stopTook), exit, atStop, before, seconds(recovered - restart)));
         outcome.assertNothingLost();
