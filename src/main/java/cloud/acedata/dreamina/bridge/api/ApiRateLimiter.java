@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge.api;
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 
@@ -99,9 +100,19 @@ public final class ApiRateLimiter {
         return Duration.ofNanos((long) ((NANOS_PER_SECOND + SEND_JITTER_NANOS) / requestsPerSecond) + 1);
     }
 
-    /** Waits until one more request is allowed, then counts it. */
+    /**
+     * Waits until one more request is allowed, then counts it. The token is taken when the waiting thread is running
+     * again, not reserved ahead: with many requests in flight, a thread woken late (a loaded machine) does not send
+     * together with the ones that came on time, because the next token only comes a whole period after it was taken.
+     */
     public void acquire() throws InterruptedException {
-        bucket.asBlocking().consume(1, blockingStrategy);
+        while (true) {
+            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+            if (probe.isConsumed()) {
+                return;
+            }
+            blockingStrategy.park(Math.max(1, probe.getNanosToWaitForRefill()));
+        }
     }
 
     /** Counts one more request if it is allowed now; never waits. */
