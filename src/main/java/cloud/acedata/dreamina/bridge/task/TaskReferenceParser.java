@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.task;
 
-import cloud.acedata.dreamina.bridge.api.JsonLimits;
+import cloud.acedata.dreamina.bridge.util.JsonLimits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
