@@ -65,6 +65,7 @@ abstract class RouteTestSupport extends CamelTestSupport {
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
         context.getPropertiesComponent().setLocation("file:config/application.properties");
+        context.getPropertiesComponent().setOverrideProperties(overrides());
         return context;
     }
 
@@ -72,11 +73,6 @@ abstract class RouteTestSupport extends CamelTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) throws Exception {
         registry.bind("offsetCommit", new OffsetCommit());
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        return overrides();
     }
 
     @Override
