@@ -65,7 +65,7 @@ class ErrorPolicyTest extends RouteTestSupport {
 
     @Test
     void aValidRecordIsWrittenToThePendingTopicThenCommitted() throws Exception {
-        context.start();
+        startContext();
         topic(PENDING).expectedBodiesReceived("task-1");
         topic(DEAD_LETTER).expectedMessageCount(0);
 
@@ -79,7 +79,7 @@ class ErrorPolicyTest extends RouteTestSupport {
 
     @Test
     void invalidInputIsDeadLetteredWithItsOriginalBytesThenCommitted() throws Exception {
-        context.start();
+        startContext();
         MockEndpoint deadLetter = topic(DEAD_LETTER);
         deadLetter.expectedMessageCount(1);
         deadLetter.expectedHeaderReceived(BridgeHeaders.ERROR_CODE, "invalid_input");
@@ -99,7 +99,7 @@ class ErrorPolicyTest extends RouteTestSupport {
     @Test
     void aFailedPendingWriteIsRetriedThenHoldsTheOffset() throws Exception {
         AtomicInteger attempts = failKafkaWrites("schedule-task");
-        context.start();
+        startContext();
         NotifyBuilder failed = new NotifyBuilder(context).fromRoute(INPUT_ROUTE).whenFailed(1).create();
 
         Exchange done = send("task-1");
@@ -113,7 +113,7 @@ class ErrorPolicyTest extends RouteTestSupport {
     @Test
     void aFailedDeadLetterWriteIsAnErrorAndHoldsTheOffset() throws Exception {
         AtomicInteger attempts = failKafkaWrites("dead-letter");
-        context.start();
+        startContext();
         topic(PENDING).expectedMessageCount(0);
 
         Exchange done = send("");

@@ -31,7 +31,7 @@ class KafkaEndpointsTest extends RouteTestSupport {
             "dead-letter, dreamina.topic.dead-letter",
             "schedule-task, dreamina.topic.pending"})
     void writesToItsTopicWithoutAnyAuthorizationHeader(String routeId, String topic) throws Exception {
-        context.start();
+        startContext();
         MockEndpoint kafka = topic(topic);
         kafka.expectedMessageCount(1);
         kafka.expectedHeaderReceived("dreamina.task.id", "task-1");

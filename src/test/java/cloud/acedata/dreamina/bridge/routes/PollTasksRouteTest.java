@@ -60,7 +60,7 @@ class PollTasksRouteTest extends RouteTestSupport {
 
     @Test
     void eachOutcomeGoesToTheTopicOfItsDestination() throws Exception {
-        context.start();
+        startContext();
         poller.outcomes = List.of(
                 outcome(Destination.OUTPUT, "task-done", "{\"id\":\"task-done\"}",
                         Map.of(BridgeHeaders.VIDEO_URL, "https://cdn.example/v.mp4", BridgeHeaders.STATUS, "done")),
@@ -87,7 +87,7 @@ class PollTasksRouteTest extends RouteTestSupport {
 
     @Test
     void anUnavailableApiFailsBackToTheSchedulerAndWritesNothing() throws Exception {
-        context.start();
+        startContext();
         poller.failure = new ApiUnavailableException("HTTP 503", Instant.now().plusSeconds(1));
         for (String topic : List.of(OUTPUT, DEAD_LETTER, PENDING)) {
             topic(topic).expectedMessageCount(0);

@@ -5,6 +5,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -20,7 +21,7 @@ import java.util.Properties;
 /**
  * A route test without a broker: the real YAML files of {@code routes/} and the real
  * {@code config/application.properties}, loaded into a {@link CamelTestSupport} context, with the {@code kafka:}
- * endpoints replaced by in-memory stubs. The context starts when the test says so ({@code context.start()}), after any
+ * endpoints replaced by in-memory stubs. The context starts when the test says so ({@link #startContext()}), after any
  * {@link org.apache.camel.builder.AdviceWith} of its own.
  */
 abstract class RouteTestSupport extends CamelTestSupport {
@@ -59,6 +60,17 @@ abstract class RouteTestSupport extends CamelTestSupport {
     public void configureTest(TestExecutionConfiguration configuration) {
         super.configureTest(configuration);
         configuration.withUseAdviceWith(true);
+    }
+
+    /**
+     * Starts the context, after any {@link org.apache.camel.builder.AdviceWith} of the test. (Unlike camel-main, a
+     * test context does not apply the {@code camel.component.*} options of the properties file: the HTTP client here
+     * has HttpClient's defaults; {@code HttpClientCheckTest} covers those options.)
+     */
+    protected void startContext() throws Exception {
+        // The stubbed topics' readers notice a stop at once instead of after a 1 s poll.
+        context.getComponent("kafka", SedaComponent.class).setDefaultPollTimeout(50);
+        context.start();
     }
 
     @Override
