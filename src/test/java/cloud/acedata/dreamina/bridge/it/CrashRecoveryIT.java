@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -135,6 +136,7 @@ class CrashRecoveryIT {
     // ------------------------------------------------------------------------------------------------ scenarios
 
     @Test
+    @DisplayName("1 kill -9 mid-flight")
     void sigkillMidFlightThenRestartLosesNothing() throws Exception {
         BridgeProcess first = startBridge();
         Tally tally = tally();
@@ -158,6 +160,7 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @DisplayName("2 SIGTERM mid-flight")
     void sigtermMidFlightThenRestartLosesNothingAndDuplicatesNothing() throws Exception {
         BridgeProcess first = startBridge();
         Tally tally = tally();
@@ -188,6 +191,7 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @DisplayName("10 two instances, one killed")
     void oneOfTwoInstancesKilledTheOtherFinishesEverything() throws Exception {
         BridgeProcess a = startBridge();
         BridgeProcess b = startBridge();
@@ -225,6 +229,7 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @DisplayName("11 duplicate input")
     void theSameTaskGivenTwiceIsPublishedOnceOrTwiceAndNothingIsLost() throws Exception {
         startBridge();
         Tally tally = tally();
