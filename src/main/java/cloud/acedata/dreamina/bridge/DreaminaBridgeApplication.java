@@ -22,7 +22,8 @@ public final class DreaminaBridgeApplication {
 
     /** A configured, not yet started Camel main; tests add override properties to it. */
     public static Main newMain() {
-        // No main class: Camel would scan its package and add BridgeConfiguration a second time (two schedulers).
+        // No main class, and camel.main.base-package-scan-enabled=false: the configuration is added here, once (a
+        // package scan would add it a second time, and start a second scheduler).
         Main main = new Main();
         // The defaults inside the jar, then the operator's file: a key in config/ wins over the jar's.
         main.setPropertyPlaceholderLocations(

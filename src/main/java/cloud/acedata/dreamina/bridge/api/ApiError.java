@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
- * The error an API answer carries: {@code {"error":{"code","message"},"trace_id"}} (dreamina-api.md, concepts/
- * responses.mdx), also inside {@code {"success":false,"error":{…}}}. An answer without that shape gets the code
+ * The error an API answer carries: {@code {"error":{"code","message"},"trace_id"}} (docs/tasks-api.md,
+ * "Errors"), also inside {@code {"success":false,"error":{…}}}. An answer without that shape gets the code
  * {@code http_<status>}.
  */
 public record ApiError(int status, String code, String message) {

@@ -7,7 +7,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Capped exponential backoff with jitter, as the vendor advises for 429 and 5xx answers: retry at 1, 2, 4, 8,
- * 16 s plus up to 1 s of jitter (concepts/responses.mdx). Attempt {@code n} waits {@code initial * 2^(n-1)},
+ * 16 s plus up to 1 s of jitter (docs/tasks-api.md, "Errors"). Attempt {@code n} waits {@code initial * 2^(n-1)},
  * capped at {@code max}, plus a uniform jitter in {@code [0, maxJitter]}; the jitter keeps clients that failed
  * together from retrying together.
  *

@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.config;
 
-import cloud.acedata.dreamina.bridge.api.Durations;
+import cloud.acedata.dreamina.bridge.util.Durations;
 import org.apache.camel.spi.PropertiesComponent;
 
 import java.time.Duration;

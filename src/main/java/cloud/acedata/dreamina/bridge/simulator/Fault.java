@@ -49,7 +49,10 @@ public final class Fault {
         return new Fault(Kind.TOO_MANY_REQUESTS, 429, "too_many_requests", retryAfter);
     }
 
-    /** 429 in the shape faq/concurrency.mdx shows: {@code {"success":false,"error":{"code":"rate_limited",…}}}. */
+    /**
+     * 429 in the concurrency shape of docs/tasks-api.md, "Errors":
+     * {@code {"success":false,"error":{"code":"rate_limited",…}}}.
+     */
     public static Fault rateLimitedConcurrency() {
         return new Fault(Kind.RATE_LIMITED_CONCURRENCY, 429, "rate_limited", null);
     }

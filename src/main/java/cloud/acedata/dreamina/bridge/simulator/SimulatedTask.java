@@ -105,7 +105,7 @@ public final class SimulatedTask {
         ObjectNode detail = json.objectNode();
         detail.put("id", id);
         detail.put("trace_id", traceId);
-        // "request" is the body sent when creating the task (dreamina-api.md).
+        // "request" is the body sent when creating the task (docs/tasks-api.md, "Task detail").
         ObjectNode request = detail.putObject("request");
         request.put("model", MODEL);
         request.put("image_url", imageUrl);
@@ -114,7 +114,7 @@ public final class SimulatedTask {
         detail.put("created_at", createdAt.toString());
         detail.put("started_at", createdAt.plus(script.visibleAfter()).toString());
         if (phase == Phase.FINISHED) {
-            // finished_at and elapsed only once finished (guides/dreamina/dreamina_tasks.mdx).
+            // finished_at and elapsed only once finished (docs/tasks-api.md, "Task detail").
             Duration finishAfter = script.finishAfter();
             detail.put("finished_at", createdAt.plus(finishAfter).toString());
             detail.put("elapsed", finishAfter.toMillis() / 1000.0);
@@ -126,7 +126,7 @@ public final class SimulatedTask {
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         if (phase == Phase.FINISHED && script.outcome() == TaskScript.Outcome.RESPONSE_FAILED) {
             // The shape of the vendor's failure answer: {"success":false,"task_id","trace_id","error":{…}}
-            // (concepts/async-tasks.mdx).
+            // (docs/tasks-api.md, "Callbacks").
             response.put("success", false);
             response.put("task_id", id);
             response.put("trace_id", traceId);
@@ -138,13 +138,13 @@ public final class SimulatedTask {
         // A failure status still comes with success=true: the status is the signal the vendor's CLI/SDK read.
         response.put("success", true);
         ObjectNode data = response.putObject("data");
-        // data.task_id is the id without hyphens: clients must correlate on the top-level id (dreamina-api.md).
+        // data.task_id is the id without hyphens: clients must correlate on the top-level id (docs/tasks-api.md).
         data.put("task_id", id.replace("-", ""));
         data.put("status", statusAt(phase));
         if (phase == Phase.FINISHED && videoUrl != null) {
             data.put("video_url", videoUrl);
         }
-        // data echoes the inputs, so "some *_url is present" is not success (dreamina-api.md, pitfalls).
+        // data echoes the inputs, so "some *_url is present" is not success (docs/tasks-api.md).
         data.put("image_url", imageUrl);
         data.put("audio_url", audioUrl);
         return response;

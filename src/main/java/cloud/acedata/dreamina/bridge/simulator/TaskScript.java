@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>Before {@code visibleAfter} the API answers {@code {}} for it and leaves it out of batch answers
- *       ("the task does not exist or has no result yet" in dreamina-api.md).</li>
+ *       ("the task does not exist or has no result yet" in docs/tasks-api.md).</li>
  *   <li>Once visible and until {@code finishAfter}: status "pending" during the first half of that span,
  *       then "processing".</li>
  *   <li>From {@code finishAfter} on: what {@code outcome} says. A {@code null} {@code finishAfter} (only for
@@ -40,7 +40,7 @@ public record TaskScript(
         DONE,
         /** A failure status such as "failed" (the vendor's CLI and SDK treat several such values as terminal). */
         FAILED,
-        /** Status "done" but no {@code video_url}: not a success (dreamina-api.md, pitfalls). */
+        /** Status "done" but no {@code video_url}: not a success (docs/tasks-api.md). */
         DONE_WITHOUT_VIDEO,
         /** {@code response.success=false} with {@code response.error {code, message}}. */
         RESPONSE_FAILED,
@@ -90,7 +90,7 @@ public record TaskScript(
                 null, null);
     }
 
-    /** A task that stays "pending" forever (a task "can sit in pending for long", dreamina-api.md). */
+    /** A task that stays "pending" forever (a task "can sit in pending for a long time", docs/tasks-api.md). */
     public static TaskScript never() {
         return of(Outcome.NEVER, null);
     }

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An in-process simulator of the Dreamina Tasks API, {@code POST {base}/dreamina/tasks}, following
- * shared/dreamina-api.md and the vendor's page (seeds/000_8929ca0dbf485586.txt) to the letter.
+ * docs/tasks-api.md to the letter.
  *
  * <p>Order of handling for every request: count it (counters, timestamps, headers, body), wait the configured
  * {@link #latency(Duration)}, answer with the next injected {@link Fault} if any, answer 429 if the sliding
@@ -65,7 +65,7 @@ public final class TasksApiSimulator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger(TasksApiSimulator.class.getName());
 
-    /** Messages of the vendor's error codes (concepts/responses.mdx; wording is the simulator's). */
+    /** Messages of the vendor's error codes (docs/tasks-api.md, "Errors"; wording is the simulator's). */
     private static final Map<String, String> MESSAGES = Map.ofEntries(
             Map.entry("bad_request", "bad request"),
             Map.entry("no_token", "no token provided, set the authorization header to Bearer {token}"),
@@ -158,7 +158,7 @@ public final class TasksApiSimulator implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        // Without it, Nagle plus delayed ACK cost about 44 ms per POST (toolchain.md). The JDK reads it once,
+        // Without it, Nagle plus delayed ACK cost about 44 ms per POST. The JDK reads it once,
         // when its server configuration class loads: it must be set before the first HttpServer.create.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -393,7 +393,7 @@ public final class TasksApiSimulator implements AutoCloseable {
             }
             if (!admit()) {
                 rateLimited.incrementAndGet();
-                // dreamina-api.md: 429 too_many_requests above 60 requests per second per token. The vendor
+                // docs/tasks-api.md: 429 too_many_requests above 60 requests per second per token. The vendor
                 // does not document Retry-After; the simulator sends one so that clients' handling is exercised.
                 send(exchange, error(429, "too_many_requests", MESSAGES.get("too_many_requests"), "1"));
                 return;
@@ -459,7 +459,7 @@ public final class TasksApiSimulator implements AutoCloseable {
                         MESSAGES.getOrDefault(fault.code(), "simulated error"), fault.retryAfter()));
                 break;
             case RATE_LIMITED_CONCURRENCY: {
-                // faq/concurrency.mdx: {"success":false,"error":{"code":"rate_limited",…}}, no trace_id.
+                // docs/tasks-api.md, "Errors": {"success":false,"error":{"code":"rate_limited",…}}, no trace_id.
                 ObjectNode body = JSON.createObjectNode();
                 body.put("success", false);
                 ObjectNode error = body.putObject("error");
@@ -493,7 +493,7 @@ public final class TasksApiSimulator implements AutoCloseable {
         if (!PATH.equals(path) || !"POST".equals(method)) {
             return error(404, "no_api", MESSAGES.get("no_api") + ": " + method + " " + path, null);
         }
-        // concepts/responses.mdx: a missing token is 400 no_token, a wrong one 401 invalid_token.
+        // docs/tasks-api.md, "Errors": a missing token is 400 no_token, a wrong one 401 invalid_token.
         if (authorization == null) {
             return error(400, "no_token", MESSAGES.get("no_token"), null);
         }
@@ -536,7 +536,7 @@ public final class TasksApiSimulator implements AutoCloseable {
         String idText = id == null ? "" : id.asText("");
         String traceIdText = traceId == null ? "" : traceId.asText("");
         if (idText.isEmpty() && traceIdText.isEmpty()) {
-            // The vendor's own example message (seeds/000_8929ca0dbf485586.txt, "Error response example").
+            // The vendor's own example message (its documented error response example).
             return badRequest("id or trace_id is required to retrieve a task");
         }
         if (poisonIds.contains(idText)) {
@@ -575,7 +575,7 @@ public final class TasksApiSimulator implements AutoCloseable {
         for (String id : wanted) {
             SimulatedTask task = tasksById.get(id);
             ObjectNode detail = task == null ? null : task.detailAt(now);
-            // "a task with no result yet may simply be absent" (dreamina-api.md); so is an unknown one.
+            // "a task with no result yet may simply be absent" (docs/tasks-api.md); so is an unknown one.
             if (detail != null) {
                 items.add(detail);
             }

@@ -2,7 +2,7 @@ package cloud.acedata.dreamina.bridge.simulator;
 
 /**
  * What the API says about a correctly presented token. The statuses and codes are the vendor's table in
- * concepts/responses.mdx (dreamina-api.md, "Errors").
+ * docs/tasks-api.md, "Errors".
  */
 public enum TokenState {
     VALID(200, null),

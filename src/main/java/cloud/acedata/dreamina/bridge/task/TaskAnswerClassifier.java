@@ -9,7 +9,7 @@ import java.util.Set;
  * Decides whether one task detail (the answer of {@code retrieve}, or one item of {@code retrieve_batch}) is
  * finished, failed or still pending.
  *
- * <p>The rule, in order (guides/dreamina/dreamina_tasks.mdx, and the vendor's own CLI and SDK):
+ * <p>The rule, in order (docs/tasks-api.md, "Finished, failed, still running"):
  * <ol>
  *   <li>No detail, or an empty object {@code {}} (the task does not exist or has no result yet): PENDING.</li>
  *   <li>{@code response.success == false}: FAILED, with {@code response.error.message} (or its code) as reason.</li>

@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.task;
 
-import cloud.acedata.dreamina.bridge.api.JsonLimits;
+import cloud.acedata.dreamina.bridge.util.JsonLimits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  *       present; the task id is {@code id}, else {@code task_id}; the trace id is {@code trace_id}; at least one is
  *       required. {@code success}, when present, must be a boolean, and {@code false} is rejected: the generation
  *       request failed and there is no task. Other fields are ignored, so the generation endpoint's async answer
- *       {@code {"success":true,"task_id":"…","trace_id":"…",…}} (guides/dreamina/dreamina_videos.mdx) is accepted
- *       as it stands.</li>
+ *       {@code {"success":true,"task_id":"…","trace_id":"…",…}} (docs/tasks-api.md, "The input shape") is
+ *       accepted as it stands.</li>
  *   <li>Anything else is a bare task id.</li>
  * </ol>
  * Every id must match {@code [A-Za-z0-9_-]{1,128}} (the vendor's ids are hyphenated UUIDs or hex strings).

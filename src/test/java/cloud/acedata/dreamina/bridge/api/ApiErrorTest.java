@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.api;
 
+import cloud.acedata.dreamina.bridge.util.JsonLimits;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

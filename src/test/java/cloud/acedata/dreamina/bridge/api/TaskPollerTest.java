@@ -5,6 +5,7 @@ import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome.Destination;
+import cloud.acedata.dreamina.bridge.util.JsonLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -149,6 +150,7 @@ class BridgeFlowIT {
     }
 
     @Test
+    @DisplayName("8 poison input")
     void invalidInputIsDeadLetteredWithItsOriginalBytesAndTheValidRecordBehindItCompletes() throws Exception {
         SimulatedTask good = api.createTask(TaskScript.done(Duration.ofMillis(200)));
         startBridge();
@@ -290,6 +292,7 @@ class BridgeFlowIT {
     }
 
     @Test
+    @DisplayName("6 refused token")
     void aRefusedTokenPausesConsumptionWithoutDeadLetteringAndResumesByItself() throws Exception {
         SimulatedTask early = api.createTask(TaskScript.done(Duration.ofMillis(100)));
         api.tokenState(TokenState.INVALID);
@@ -355,6 +358,7 @@ class BridgeFlowIT {
     }
 
     @Test
+    @DisplayName("13 client configuration")
     void producersWaitForAllReplicasAndAreIdempotent() throws Exception {
         BridgeInstance bridge = startBridge();
         KafkaComponent component = bridge.context().getComponent("kafka", KafkaComponent.class);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -136,6 +137,7 @@ class CrashRecoveryIT {
     // ------------------------------------------------------------------------------------------------ scenarios
 
     @Test
+    @DisplayName("1 kill -9 mid-flight")
     void sigkillMidFlightThenRestartLosesNothing() throws Exception {
         BridgeProcess first = startBridge();
         Tally tally = tally();
@@ -159,6 +161,7 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @DisplayName("2 SIGTERM mid-flight")
     void sigtermMidFlightThenRestartLosesNothingAndDuplicatesNothing() throws Exception {
         sigtermMidFlight(S2);
     }
@@ -204,6 +207,7 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @DisplayName("10 two instances, one killed")
     void oneOfTwoInstancesKilledTheOtherFinishesEverything() throws Exception {
         BridgeProcess a = startBridge();
         BridgeProcess b = startBridge();
@@ -241,6 +245,7 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @DisplayName("11 duplicate input")
     void theSameTaskGivenTwiceIsPublishedOnceOrTwiceAndNothingIsLost() throws Exception {
         startBridge();
         Tally tally = tally();

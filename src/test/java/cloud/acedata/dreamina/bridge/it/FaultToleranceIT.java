@@ -97,7 +97,7 @@ class FaultToleranceIT {
     /** Wall clock and System.nanoTime are read one after the other; the gate works on the wall clock. */
     private static final long CLOCK_TOLERANCE_MS = 10;
 
-    /** Scenario 6: the consumers' max.poll.interval.ms and a max-wait beyond it. */
+    /** Scenario 9: the consumers' max.poll.interval.ms and a max-wait beyond it. */
     private static final int MAX_POLL_INTERVAL_MS = 30_000;
     private static final String MAX_WAIT_BEYOND_POLL_INTERVAL = "35s";
 
@@ -152,11 +152,11 @@ class FaultToleranceIT {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ scenario 1
+    // ------------------------------------------------------------------------------------------------ scenario 3
 
     @Test
-    @DisplayName("1 broker outage")
-    void s1_brokerOutageWhileTasksAreInFlightLosesNothing() throws Exception {
+    @DisplayName("3 broker outage")
+    void s03_brokerOutageWhileTasksAreInFlightLosesNothing() throws Exception {
         EmbeddedKafka broker = EmbeddedKafka.start();
         try (KafkaTestClient dedicated = new KafkaTestClient(broker.bootstrapServers())) {
             dedicated.createTopic(topics.in(), 3);
@@ -224,11 +224,11 @@ class FaultToleranceIT {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ scenario 2
+    // ------------------------------------------------------------------------------------------------ scenario 4
 
     @Test
-    @DisplayName("2 API outage (500, hang, refused)")
-    void s2_apiOutageLongerThanSeveralPollIntervalsDeadLettersNothing() throws Exception {
+    @DisplayName("4 API outage (500, hang, refused)")
+    void s04_apiOutageLongerThanSeveralPollIntervalsDeadLettersNothing() throws Exception {
         TasksApiSimulator first = api;
         int port = first.port();
         settings.put("dreamina.api.read-timeout", "500ms");
@@ -285,11 +285,11 @@ class FaultToleranceIT {
         assertEquals(0, tally.duplicates(), "no duplicates");
     }
 
-    // ------------------------------------------------------------------------------------------------ scenario 3
+    // ------------------------------------------------------------------------------------------------ scenario 5
 
     @Test
-    @DisplayName("3a 429 Retry-After seconds / HTTP date")
-    void s3a_tooManyRequestsHonoursRetryAfterInSecondsAndAsAnHttpDate() throws Exception {
+    @DisplayName("5a 429 Retry-After seconds / HTTP date")
+    void s05a_tooManyRequestsHonoursRetryAfterInSecondsAndAsAnHttpDate() throws Exception {
         createTopics(3);
         startBridge(settings); // dreamina.api.retry-after-cap: the default 60 s
         List<SimulatedTask> all = new ArrayList<>();
@@ -338,8 +338,8 @@ class FaultToleranceIT {
     }
 
     @Test
-    @DisplayName("3b 429 Retry-After 3600, cap 1s")
-    void s3b_aHugeRetryAfterIsCappedAndEveryTaskCompletes() throws Exception {
+    @DisplayName("5b 429 Retry-After 3600, cap 1s")
+    void s05b_aHugeRetryAfterIsCappedAndEveryTaskCompletes() throws Exception {
         createTopics(3);
         settings.put("dreamina.api.retry-after-cap", "1s");
         startBridge(settings);
@@ -368,11 +368,11 @@ class FaultToleranceIT {
         assertEquals(0, tally.duplicates(), "no duplicates");
     }
 
-    // ------------------------------------------------------------------------------------------------ scenario 4
+    // ------------------------------------------------------------------------------------------------ scenario 7
 
     @Test
-    @DisplayName("4 dead-letter write fails")
-    void s4_anUnwritableDeadLetterTopicHoldsTheInputOffsetUntilItIsWritable() throws Exception {
+    @DisplayName("7a dead-letter write fails")
+    void s07a_anUnwritableDeadLetterTopicHoldsTheInputOffsetUntilItIsWritable() throws Exception {
         kafka.createTopic(topics.in(), 1);
         kafka.createTopic(topics.out(), 3);
         try (Admin admin = admin()) {
@@ -425,8 +425,8 @@ class FaultToleranceIT {
     }
 
     @Test
-    @DisplayName("4b dead-letter topic missing, auto-creation off")
-    void s4b_aMissingDeadLetterTopicHoldsTheInputOffsetUntilTheTopicExists() throws Exception {
+    @DisplayName("7b dead-letter topic missing, auto-creation off")
+    void s07b_aMissingDeadLetterTopicHoldsTheInputOffsetUntilTheTopicExists() throws Exception {
         EmbeddedKafka broker = own(EmbeddedKafka.start(Map.of("auto.create.topics.enable", "false")));
         try (KafkaTestClient dedicated = new KafkaTestClient(broker.bootstrapServers())) {
             dedicated.createTopic(topics.in(), 1);
@@ -469,11 +469,11 @@ class FaultToleranceIT {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ scenario 5
+    // ------------------------------------------------------------------------------------------------ scenario 8
 
     @Test
-    @DisplayName("5 poison values")
-    void s5_poisonValuesAreDeadLetteredOnceEachAndTheValidRecordBehindThemCompletes() throws Exception {
+    @DisplayName("8 poison values")
+    void s08_poisonValuesAreDeadLetteredOnceEachAndTheValidRecordBehindThemCompletes() throws Exception {
         kafka.createTopic(topics.in(), 1);
         kafka.createTopic(topics.out(), 3);
         kafka.createTopic(topics.dlq(), 1);
@@ -506,11 +506,11 @@ class FaultToleranceIT {
         assertEquals(0, tally.duplicates(), "exactly once each");
     }
 
-    // ------------------------------------------------------------------------------------------------ scenario 6
+    // ------------------------------------------------------------------------------------------------ scenario 9
 
     @Test
-    @DisplayName("6 low max.poll.interval.ms")
-    void s6_aTaskThatNeverFinishesTimesOutWithoutEverExceedingMaxPollInterval() throws Exception {
+    @DisplayName("9 low max.poll.interval.ms")
+    void s09_aTaskThatNeverFinishesTimesOutWithoutEverExceedingMaxPollInterval() throws Exception {
         createTopics(3);
         settings.put("camel.component.kafka.max-poll-interval-ms", String.valueOf(MAX_POLL_INTERVAL_MS));
         settings.put("dreamina.poll.max-wait", MAX_WAIT_BEYOND_POLL_INTERVAL);
@@ -559,11 +559,11 @@ class FaultToleranceIT {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ scenario 7
+    // ------------------------------------------------------------------------------------------------ scenario 13
 
     @Test
-    @DisplayName("7 effective client configuration")
-    void s7_everyProducerIsIdempotentWithAcksAllAndThePendingConsumerCommitsManuallyFromEarliest() throws Exception {
+    @DisplayName("13 effective client configuration")
+    void s13_everyProducerIsIdempotentWithAcksAllAndThePendingConsumerCommitsManuallyFromEarliest() throws Exception {
         createTopics(3);
         BridgeInstance bridge = startBridge(settings);
         List<String> producerTopics = new ArrayList<>();

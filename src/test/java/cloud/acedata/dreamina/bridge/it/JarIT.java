@@ -10,6 +10,7 @@ import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,7 @@ class JarIT {
     }
 
     @Test
+    @DisplayName("12 canary token, every documented key from its environment variable")
     void everyDocumentedKeyIsTakenFromItsEnvironmentVariableAndTheTokenNeverReachesALog() throws Exception {
         String token = Canary.TOKEN;
         String prefix = KafkaTestClient.uniqueName("jar");

@@ -2,6 +2,7 @@ package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.Canary;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,7 @@ class TokenCanaryIT {
             Path.of("target", "crash-logs"));
 
     @Test
+    @DisplayName("12 canary token")
     void theTokenAppearsInNoLogOfTheSuite() throws IOException {
         List<Path> logs = new ArrayList<>();
         for (Path directory : LOG_DIRECTORIES) {

@@ -240,7 +240,7 @@ class TasksApiSimulatorTest {
         assertError(post(TasksApiSimulator.PATH, TOKEN, "{\"id\":\"x\"}"), 401, "invalid_token");
     }
 
-    /** The vendor's table (concepts/responses.mdx): every 401 and 403 code must be producible. */
+    /** The vendor's table (docs/tasks-api.md, "Errors"): every 401 and 403 code must be producible. */
     @ParameterizedTest
     @CsvSource({
         "INVALID, 401, invalid_token",

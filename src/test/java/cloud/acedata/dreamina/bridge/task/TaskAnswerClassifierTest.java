@@ -21,7 +21,7 @@ class TaskAnswerClassifierTest {
         return classifier.classify(MAPPER.readTree(json));
     }
 
-    /** A detail shaped as guides/dreamina/dreamina_tasks.mdx documents it. */
+    /** A detail shaped as docs/tasks-api.md ("Task detail") describes it. */
     private static String detail(String dataFields) {
         return "{\"id\":\"f8a3b7c2-1d4e-4f5a-9b6c-7d8e9f0a1b2c\",\"trace_id\":\"tr-1\","
                 + "\"request\":{\"model\":\"m\",\"image_url\":\"https://in/i.png\",\"audio_url\":\"https://in/a.mp3\"},"

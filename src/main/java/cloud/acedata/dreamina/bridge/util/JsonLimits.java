@@ -1,4 +1,4 @@
-package cloud.acedata.dreamina.bridge.api;
+package cloud.acedata.dreamina.bridge.util;
 
 import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;

@@ -1,4 +1,4 @@
-package cloud.acedata.dreamina.bridge.api;
+package cloud.acedata.dreamina.bridge.util;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package cloud.acedata.dreamina.bridge.api;
+package cloud.acedata.dreamina.bridge.util;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,0 +1,136 @@
+package cloud.acedata.dreamina.bridge.routes;
+
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.api.ApiUnavailableException;
+import cloud.acedata.dreamina.bridge.camel.BatchClaim;
+import cloud.acedata.dreamina.bridge.camel.CollectWriteReceipts;
+import cloud.acedata.dreamina.bridge.camel.OutcomeMessage;
+import cloud.acedata.dreamina.bridge.camel.WriteReceipts;
+import cloud.acedata.dreamina.bridge.task.TaskOutcome;
+import cloud.acedata.dreamina.bridge.task.TaskOutcome.Destination;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.spi.Registry;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code poll-tasks}: the scheduler hands it due tasks, the {@code taskPoller} says what becomes of each, and each
+ * outcome goes to its topic — done to the output topic, failed to the dead-letter topic, not finished back to the
+ * pending topic. When the API is unavailable the route fails back to the scheduler and writes nothing: the tasks
+ * stay pending. The taskPoller here is a stand-in that answers with given outcomes (the API rules are
+ * {@code TaskPollerTest}'s).
+ */
+class PollTasksRouteTest extends RouteTestSupport {
+
+    /** The taskPoller's contract as the route calls it: {@code poll(tasks)} returns one outcome per task. */
+    public static final class GivenOutcomes {
+        private volatile List<TaskOutcome> outcomes = List.of();
+        private volatile RuntimeException failure;
+
+        public List<TaskOutcome> poll(List<?> tasks) {
+            if (failure != null) {
+                throw failure;
+            }
+            return outcomes;
+        }
+    }
+
+    private final GivenOutcomes poller = new GivenOutcomes();
+
+    @Override
+    protected List<String> routeFiles() {
+        return List.of("poll-tasks.camel.yaml", "publish-video.camel.yaml", "dead-letter.camel.yaml",
+                "schedule-task.camel.yaml");
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) throws Exception {
+        super.bindToRegistry(registry);
+        registry.bind("taskPoller", poller);
+        registry.bind("outcomeMessage", new OutcomeMessage());
+        registry.bind("batchClaim", new BatchClaim());
+        registry.bind("writeReceipts", new CollectWriteReceipts());
+    }
+
+    @Test
+    void eachOutcomeGoesToTheTopicOfItsDestination() throws Exception {
+        startContext();
+        poller.outcomes = List.of(
+                outcome(Destination.OUTPUT, "task-done", "{\"id\":\"task-done\"}",
+                        Map.of(BridgeHeaders.VIDEO_URL, "https://cdn.example/v.mp4", BridgeHeaders.STATUS, "done")),
+                outcome(Destination.DEAD_LETTER, "input-key", "task-failed",
+                        Map.of(BridgeHeaders.ERROR_CODE, "task_failed")),
+                outcome(Destination.PENDING, "input-key-2", "task-running",
+                        Map.of(BridgeHeaders.PENDING_DUE, "1700000000000")));
+        MockEndpoint output = expectOne(OUTPUT, "task-done");
+        output.expectedHeaderReceived(BridgeHeaders.VIDEO_URL, "https://cdn.example/v.mp4");
+        MockEndpoint deadLetter = expectOne(DEAD_LETTER, "input-key");
+        deadLetter.expectedHeaderReceived(BridgeHeaders.ERROR_CODE, "task_failed");
+        MockEndpoint pending = expectOne(PENDING, "input-key-2");
+        pending.expectedHeaderReceived(BridgeHeaders.PENDING_DUE, "1700000000000");
+
+        WriteReceipts receipts = new WriteReceipts();
+        Exchange done = template.send("direct:poll-tasks", exchange -> {
+            exchange.getMessage().setBody(List.of());
+            exchange.setProperty(WriteReceipts.PROPERTY, receipts);
+        });
+
+        assertNull(done.getException());
+        MockEndpoint.assertIsSatisfied(output, deadLetter, pending);
+        assertKey(output, "task-done");
+        assertKey(deadLetter, "input-key");
+        assertKey(pending, "input-key-2");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(receipts.receipt(i).written(), "outcome " + i + " acknowledged, noted for the scheduler");
+        }
+        assertArrayEquals(bytes("{\"id\":\"task-done\"}"),
+                output.getReceivedExchanges().get(0).getMessage().getBody(byte[].class), "the detail as answered");
+        assertArrayEquals(bytes("task-failed"),
+                deadLetter.getReceivedExchanges().get(0).getMessage().getBody(byte[].class), "the input's bytes");
+    }
+
+    @Test
+    void anUnavailableApiFailsBackToTheSchedulerAndWritesNothing() throws Exception {
+        startContext();
+        poller.failure = new ApiUnavailableException("HTTP 503", Instant.now().plusSeconds(1));
+        for (String topic : List.of(OUTPUT, DEAD_LETTER, PENDING)) {
+            topic(topic).expectedMessageCount(0);
+        }
+
+        Exchange done = template.send("direct:poll-tasks", exchange -> exchange.getMessage().setBody(List.of()));
+
+        assertInstanceOf(ApiUnavailableException.class, done.getException(), "the scheduler must see the failure");
+        MockEndpoint.assertIsSatisfied(topic(OUTPUT), topic(DEAD_LETTER), topic(PENDING));
+    }
+
+    private MockEndpoint expectOne(String topic, String key) {
+        MockEndpoint endpoint = topic(topic);
+        endpoint.expectedMessageCount(1);
+        return endpoint;
+    }
+
+    private static void assertKey(MockEndpoint endpoint, String key) {
+        assertArrayEquals(bytes(key), endpoint.getReceivedExchanges().get(0).getMessage()
+                .getHeader(KafkaConstants.KEY, byte[].class), "the key, byte for byte");
+    }
+
+    private static TaskOutcome outcome(Destination destination, String key, String value, Map<String, Object> headers) {
+        return new TaskOutcome(destination, bytes(key), bytes(value), headers);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
