@@ -40,6 +40,10 @@ public final class ApiGate {
     private Instant openAt = Instant.EPOCH;
     private int consecutiveFailures;
     private boolean credentialRejected;
+    /** The listener paused consumption and has not yet resumed it successfully. */
+    private boolean listenerPaused;
+    /** A resume that failed is tried again on a successful answer, at most once per re-check interval. */
+    private Instant nextResumeAttempt = Instant.EPOCH;
 
     public ApiGate(Clock clock, Backoff backoff, Duration retryAfterCap, Duration credentialRecheck) {
         this.clock = clock;
@@ -81,10 +85,14 @@ public final class ApiGate {
     /** A 401 or 403: pauses until the re-check interval has passed. */
     public Instant credentialRejected(String reason) {
         boolean first;
+        boolean pause;
         Instant next;
         synchronized (this) {
             first = !credentialRejected;
             credentialRejected = true;
+            // A pause that failed (or a resume in progress) is tried again on the next refusal.
+            pause = !listenerPaused;
+            listenerPaused = true;
             Instant recheck = clock.instant().plus(credentialRecheck);
             if (recheck.isAfter(openAt)) {
                 openAt = recheck;
@@ -96,25 +104,57 @@ public final class ApiGate {
                     + "dead-lettered; consumption is paused and the token is re-checked every {} ms. Fix "
                     + "dreamina.api.token (env DREAMINA_API_TOKEN) or the account; the bridge resumes by itself.",
                     reason, credentialRecheck.toMillis());
-            listener.credentialRejected(reason);
         } else {
             LOG.warn("Dreamina API still refuses the token ({}); next re-check in {} ms", reason,
                     credentialRecheck.toMillis());
         }
+        if (pause) {
+            try {
+                listener.credentialRejected(reason);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    listenerPaused = false;
+                }
+                LOG.warn("Could not pause consumption ({}); tried again at the next refusal", e.toString());
+            }
+        }
         return next;
     }
 
-    /** The API answered normally. */
+    /**
+     * The API answered normally. After a refusal, consumption is resumed; the refusal counts as over for the
+     * listener only once it resumed without an exception — a failed resume is tried again on a later successful
+     * answer (at most once per re-check interval), so it cannot leave consumption stopped for good.
+     */
     public void succeeded() {
         boolean recovered;
+        boolean resume;
         synchronized (this) {
             recovered = credentialRejected;
             credentialRejected = false;
             consecutiveFailures = 0;
+            Instant now = clock.instant();
+            resume = listenerPaused && !now.isBefore(nextResumeAttempt);
+            if (resume) {
+                // Concurrent answers do not resume twice at once; a failure below sets the real next attempt.
+                nextResumeAttempt = now.plus(credentialRecheck);
+            }
         }
         if (recovered) {
             LOG.info("Dreamina API accepts the token again: resuming consumption");
-            listener.credentialAccepted();
+        }
+        if (resume) {
+            try {
+                listener.credentialAccepted();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not resume consumption ({}); tried again on a successful answer in {} ms or more",
+                        e.toString(), credentialRecheck.toMillis());
+                return;
+            }
+            synchronized (this) {
+                listenerPaused = false;
+                nextResumeAttempt = Instant.EPOCH;
+            }
         }
     }
 }

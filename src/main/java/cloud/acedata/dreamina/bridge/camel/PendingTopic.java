@@ -1,11 +1,18 @@
 package cloud.acedata.dreamina.bridge.camel;
 
+import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.config.SettingException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -15,16 +22,87 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The pending topic is the bridge's own: it is created at start when missing, with the configured partitions (the
- * most instances that can share the polling) and replication factor (-1: the broker's default).
+ * most instances that can share the polling), replication factor (-1: the broker's default),
+ * {@code cleanup.policy=delete} and {@code retention.ms} = {@code dreamina.topic.pending.retention}. An existing one
+ * is checked, and the start is refused when it would lose tasks ({@link PendingTopicPolicy}).
  */
 public final class PendingTopic {
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingTopic.class);
     private static final long TIMEOUT_SECONDS = 30;
+    private static final String KEY = "dreamina.topic.pending";
 
     private PendingTopic() {
     }
 
+    /**
+     * Creates the pending topic when missing, then checks it.
+     *
+     * @throws SettingException one line naming the key, when the topic cannot hold the tasks or Kafka does not
+     *                          answer
+     */
+    public static void ensureSafe(Properties adminProperties, BridgeSettings settings) {
+        String name = settings.pendingTopic();
+        try (Admin admin = Admin.create(adminProperties)) {
+            Set<String> topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!topics.contains(name)) {
+                create(admin, settings);
+            }
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+            Config config = admin.describeConfigs(Set.of(resource)).all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+            String cleanupPolicy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+            long retentionMs = Long.parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG, "-1"));
+            Optional<String> problem = PendingTopicPolicy.problem(name, cleanupPolicy, retentionMs, settings.maxWait());
+            if (problem.isPresent()) {
+                throw new SettingException(KEY, problem.get());
+            }
+            long wanted = settings.pendingRetention().toMillis();
+            if (retentionMs >= 0 && retentionMs < wanted) {
+                LOG.warn("The pending topic {} keeps records for {} ms, less than dreamina.topic.pending.retention "
+                        + "({} ms): an outage longer than that loses waiting tasks (the bridge does not change an "
+                        + "existing topic)", name, retentionMs, wanted);
+            }
+        } catch (ExecutionException e) {
+            throw new SettingException(KEY, "Kafka refused to create or describe the topic '" + name + "': "
+                    + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new SettingException("camel.component.kafka.brokers", "Kafka did not answer within "
+                    + TIMEOUT_SECONDS + " s while checking the pending topic " + name + ": is it right?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the pending topic " + name, e);
+        }
+    }
+
+    private static void create(Admin admin, BridgeSettings settings)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        short replication = settings.pendingReplicationFactor();
+        NewTopic topic = new NewTopic(settings.pendingTopic(), Optional.of(settings.pendingPartitions()),
+                replication > 0 ? Optional.of(replication) : Optional.empty())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(settings.pendingRetention().toMillis())));
+        try {
+            admin.createTopics(Set.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            LOG.info("Created the pending topic {} ({} partitions, cleanup.policy=delete, retention.ms={})",
+                    settings.pendingTopic(), settings.pendingPartitions(), settings.pendingRetention().toMillis());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            // another instance created it at the same time: it is checked like any existing topic
+        }
+    }
+
+    private static String value(Config config, String name, String fallback) {
+        ConfigEntry entry = config == null ? null : config.get(name);
+        return entry == null || entry.value() == null ? fallback : entry.value();
+    }
+
+    /**
+     * Creates the pending topic when missing (with the partitions and replication factor only). Kept for the
+     * scheduler's lifecycle; {@link #ensureSafe} has created and checked the topic before the context starts.
+     */
     public static void ensureExists(Properties adminProperties, String name, int partitions, short replication) {
         try (Admin admin = Admin.create(adminProperties)) {
             Set<String> topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
