@@ -43,9 +43,8 @@ public final class PendingTopic {
      */
     public static void ensureSafe(Properties adminProperties, BridgeSettings settings) {
         String name = settings.pendingTopic();
-        try (Admin admin = Admin.create(adminProperties)) {
-            Set<String> topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (!topics.contains(name)) {
+        withAdmin(adminProperties, name, admin -> {
+            if (!admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(name)) {
                 create(admin, settings);
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
@@ -63,6 +62,30 @@ public final class PendingTopic {
                         + "({} ms): an outage longer than that loses waiting tasks (the bridge does not change an "
                         + "existing topic)", name, retentionMs, wanted);
             }
+        });
+    }
+
+    /**
+     * Creates the pending topic when missing, with the partitions and replication factor only: kept for the
+     * scheduler's lifecycle, which runs after {@link PendingTopicCheck} has created (and checked) the topic through
+     * {@link #ensureSafe}, so it finds the topic there.
+     */
+    public static void ensureExists(Properties adminProperties, String name, int partitions, short replication) {
+        withAdmin(adminProperties, name, admin -> {
+            if (!admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(name)) {
+                createIfMissing(admin, new NewTopic(name, Optional.of(partitions), replicationOf(replication)));
+            }
+        });
+    }
+
+    /** What is done with the admin client; Kafka's failures become one line naming the key. */
+    private interface AdminWork {
+        void run(Admin admin) throws ExecutionException, InterruptedException, TimeoutException;
+    }
+
+    private static void withAdmin(Properties adminProperties, String name, AdminWork work) {
+        try (Admin admin = Admin.create(adminProperties)) {
+            work.run(admin);
         } catch (ExecutionException e) {
             throw new SettingException(KEY, "Kafka refused to create or describe the topic '" + name + "': "
                     + e.getCause().getMessage());
@@ -77,54 +100,37 @@ public final class PendingTopic {
 
     private static void create(Admin admin, BridgeSettings settings)
             throws ExecutionException, InterruptedException, TimeoutException {
-        short replication = settings.pendingReplicationFactor();
         NewTopic topic = new NewTopic(settings.pendingTopic(), Optional.of(settings.pendingPartitions()),
-                replication > 0 ? Optional.of(replication) : Optional.empty())
+                replicationOf(settings.pendingReplicationFactor()))
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                         TopicConfig.RETENTION_MS_CONFIG, String.valueOf(settings.pendingRetention().toMillis())));
-        try {
-            admin.createTopics(Set.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (createIfMissing(admin, topic)) {
             LOG.info("Created the pending topic {} ({} partitions, cleanup.policy=delete, retention.ms={})",
                     settings.pendingTopic(), settings.pendingPartitions(), settings.pendingRetention().toMillis());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-            // another instance created it at the same time: it is checked like any existing topic
         }
+    }
+
+    /** @return false when another instance created it at the same time */
+    private static boolean createIfMissing(Admin admin, NewTopic topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            admin.createTopics(Set.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** -1: the broker's default. */
+    private static Optional<Short> replicationOf(short replication) {
+        return replication > 0 ? Optional.of(replication) : Optional.empty();
     }
 
     private static String value(Config config, String name, String fallback) {
         ConfigEntry entry = config == null ? null : config.get(name);
         return entry == null || entry.value() == null ? fallback : entry.value();
-    }
-
-    /**
-     * Creates the pending topic when missing (with the partitions and replication factor only). Kept for the
-     * scheduler's lifecycle; {@link #ensureSafe} has created and checked the topic before the context starts.
-     */
-    public static void ensureExists(Properties adminProperties, String name, int partitions, short replication) {
-        try (Admin admin = Admin.create(adminProperties)) {
-            Set<String> topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (topics.contains(name)) {
-                return;
-            }
-            NewTopic topic = new NewTopic(name, Optional.of(partitions),
-                    replication > 0 ? Optional.of(replication) : Optional.empty());
-            admin.createTopics(Set.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            LOG.info("Created the pending topic {} ({} partitions)", name, partitions);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                return; // another instance created it at the same time
-            }
-            throw new IllegalStateException("Could not create the pending topic " + name + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS
-                    + " s while checking the pending topic " + name + ": is camel.component.kafka.brokers right?", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating the pending topic " + name, e);
-        }
     }
 }
