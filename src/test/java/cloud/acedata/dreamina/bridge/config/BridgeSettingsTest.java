@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.config;
 
-import org.apache.camel.component.properties.PropertiesComponent;
+import cloud.acedata.dreamina.bridge.support.OnlySettings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,21 +32,8 @@ class BridgeSettingsTest {
         context.stop();
     }
 
-    /** Only the given properties: neither this machine's environment nor JVM system properties take part. */
     private static BridgeSettings settings(Map<String, String> values) {
-        Properties initial = new Properties();
-        initial.putAll(values);
-        PropertiesComponent properties = new PropertiesComponent();
-        properties.setCamelContext(context);
-        properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
-        properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
-        properties.setInitialProperties(initial);
-        properties.start();
-        try {
-            return BridgeSettings.from(properties);
-        } finally {
-            properties.stop();
-        }
+        return OnlySettings.of(context, values);
     }
 
     @Test

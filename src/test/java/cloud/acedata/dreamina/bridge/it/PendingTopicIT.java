@@ -5,8 +5,8 @@ import cloud.acedata.dreamina.bridge.config.BridgeSettings;
 import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
+import cloud.acedata.dreamina.bridge.support.OnlySettings;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
-import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -60,21 +60,8 @@ class PendingTopicIT {
         return properties;
     }
 
-    /** The settings the bridge would read, from these values only. */
     private static BridgeSettings settings(Map<String, String> values) {
-        Properties initial = new Properties();
-        initial.putAll(values);
-        PropertiesComponent properties = new PropertiesComponent();
-        properties.setCamelContext(context);
-        properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
-        properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
-        properties.setInitialProperties(initial);
-        properties.start();
-        try {
-            return BridgeSettings.from(properties);
-        } finally {
-            properties.stop();
-        }
+        return OnlySettings.of(context, values);
     }
 
     private static void createTopic(String name, Map<String, String> configs) throws Exception {
