@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,12 @@ public final class PendingTopic {
     public static void ensureSafe(Properties adminProperties, BridgeSettings settings) {
         String name = settings.pendingTopic();
         withAdmin(adminProperties, name, admin -> {
-            if (!admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(name)) {
-                create(admin, settings);
+            if (!admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(name)
+                    && create(admin, settings)) {
+                // Created with the configuration above; a describe right after the creation may not find it yet.
+                return;
             }
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-            Config config = admin.describeConfigs(Set.of(resource)).all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+            Config config = describe(admin, name);
             String cleanupPolicy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             long retentionMs = Long.parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG, "-1"));
             Optional<String> problem = PendingTopicPolicy.problem(name, cleanupPolicy, retentionMs, settings.maxWait());
@@ -88,7 +89,7 @@ public final class PendingTopic {
             work.run(admin);
         } catch (ExecutionException e) {
             throw new SettingException(KEY, "Kafka refused to create or describe the topic '" + name + "': "
-                    + e.getCause().getMessage());
+                    + e.getCause());
         } catch (TimeoutException e) {
             throw new SettingException("camel.component.kafka.brokers", "Kafka did not answer within "
                     + TIMEOUT_SECONDS + " s while checking the pending topic " + name + ": is it right?");
@@ -98,16 +99,40 @@ public final class PendingTopic {
         }
     }
 
-    private static void create(Admin admin, BridgeSettings settings)
+    /**
+     * The topic's configuration. A topic another instance created a moment ago may not be known to every broker
+     * yet: that answer is asked again, a tenth of a second apart, for up to the timeout.
+     */
+    private static Config describe(Admin admin, String name)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeConfigs(Set.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                        .get(resource);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > end) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+    }
+
+    /** @return false when another instance created it at the same time (it is then checked like any other) */
+    private static boolean create(Admin admin, BridgeSettings settings)
             throws ExecutionException, InterruptedException, TimeoutException {
         NewTopic topic = new NewTopic(settings.pendingTopic(), Optional.of(settings.pendingPartitions()),
                 replicationOf(settings.pendingReplicationFactor()))
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                         TopicConfig.RETENTION_MS_CONFIG, String.valueOf(settings.pendingRetention().toMillis())));
-        if (createIfMissing(admin, topic)) {
-            LOG.info("Created the pending topic {} ({} partitions, cleanup.policy=delete, retention.ms={})",
-                    settings.pendingTopic(), settings.pendingPartitions(), settings.pendingRetention().toMillis());
+        if (!createIfMissing(admin, topic)) {
+            return false;
         }
+        LOG.info("Created the pending topic {} ({} partitions, cleanup.policy=delete, retention.ms={})",
+                settings.pendingTopic(), settings.pendingPartitions(), settings.pendingRetention().toMillis());
+        return true;
     }
 
     /** @return false when another instance created it at the same time */
