@@ -1,11 +1,14 @@
 package cloud.acedata.dreamina.bridge;
 
 import cloud.acedata.dreamina.bridge.camel.BridgeConfiguration;
+import cloud.acedata.dreamina.bridge.camel.PendingTopicCheck;
 import cloud.acedata.dreamina.bridge.local.LocalMode;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The bridge: {@code java -jar dreamina-bridge.jar}, run from the directory that holds {@code routes/} and
@@ -16,8 +19,23 @@ public final class DreaminaBridgeApplication {
     private DreaminaBridgeApplication() {
     }
 
+    /**
+     * Runs the bridge. A configuration error (a setting that cannot be used, an unknown key, a pending topic that
+     * would lose tasks) ends the process with exit code 2 and one line naming the key and its environment
+     * variable; any other failure keeps its stack trace.
+     */
     public static void main(String[] args) throws Exception {
-        newMain().run(args);
+        Main main = newMain();
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            Optional<String> line = StartFailure.describe(e, StartFailure.suppliedCamelKeys(main));
+            if (line.isEmpty()) {
+                throw e;
+            }
+            LoggerFactory.getLogger(DreaminaBridgeApplication.class).error("Cannot start: {}", line.get());
+            System.exit(StartFailure.EXIT_CODE);
+        }
     }
 
     /** A configured, not yet started Camel main; tests add override properties to it. */
@@ -33,6 +51,7 @@ public final class DreaminaBridgeApplication {
                 : "classpath:routes/*.camel.yaml");
         main.configure().addConfiguration(BridgeConfiguration.class);
         main.addMainListener(new LocalMode());
+        main.addMainListener(new PendingTopicCheck());
         return main;
     }
 }

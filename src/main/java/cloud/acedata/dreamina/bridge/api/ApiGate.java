@@ -57,6 +57,10 @@ public final class ApiGate {
     private Instant lastSuccessAt = Instant.EPOCH;
     /** Why every request is refused (credential, URL, circuit), or null. */
     private String refusal;
+    /** The listener paused consumption and has not yet resumed it successfully. */
+    private boolean listenerPaused;
+    /** A resume that failed is tried again on a successful answer, at most once per re-check interval. */
+    private Instant nextResumeAttempt = Instant.EPOCH;
     private String streakKey;
     private int streak;
 
@@ -170,10 +174,14 @@ public final class ApiGate {
 
     private Instant refused(String why) {
         boolean first;
+        boolean pause;
         Instant next;
         synchronized (this) {
             first = refusal == null;
             refusal = why;
+            // A pause that failed (or a resume in progress) is tried again on the next refusal.
+            pause = !listenerPaused;
+            listenerPaused = true;
             Instant recheck = clock.instant().plus(credentialRecheck);
             if (recheck.isAfter(openAt)) {
                 openAt = recheck;
@@ -183,40 +191,59 @@ public final class ApiGate {
         if (first) {
             LOG.error("Dreamina API: {}. Nothing is dead-lettered; consumption of new input is paused and the API is "
                     + "tried again every {} ms; the bridge resumes by itself.", why, credentialRecheck.toMillis());
-            listener.credentialRejected(why);
         } else {
             LOG.warn("Dreamina API still refuses: {}; next re-check in {} ms", why, credentialRecheck.toMillis());
+        }
+        if (pause) {
+            try {
+                listener.credentialRejected(why);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    listenerPaused = false;
+                }
+                LOG.warn("Could not pause consumption ({}); tried again at the next refusal", e.toString());
+            }
         }
         return next;
     }
 
     /**
-     * The API answered normally. A pause of new input ends here; if resuming it fails, the gate stays paused and the
-     * next success tries again.
+     * The API answered normally. After a refusal, consumption is resumed; the refusal counts as over for the
+     * listener only once it resumed without an exception — a failed resume is tried again on a later successful
+     * answer (at most once per re-check interval), so it cannot leave consumption stopped for good.
      */
     public void succeeded() {
-        String recovered;
+        boolean recovered;
+        boolean resume;
         synchronized (this) {
-            recovered = refusal;
+            recovered = refusal != null;
+            refusal = null;
             consecutiveFailures = 0;
             failuresSinceSuccess = 0;
             streak = 0;
             streakKey = null;
-            lastSuccessAt = clock.instant();
-            if (recovered == null) {
-                return;
+            Instant now = clock.instant();
+            lastSuccessAt = now;
+            resume = listenerPaused && !now.isBefore(nextResumeAttempt);
+            if (resume) {
+                // Concurrent answers do not resume twice at once; a failure below sets the real next attempt.
+                nextResumeAttempt = now.plus(credentialRecheck);
             }
         }
-        LOG.info("Dreamina API answers normally again: resuming consumption");
-        try {
-            listener.credentialAccepted();
-        } catch (RuntimeException e) {
-            LOG.error("Resuming consumption failed; retried at the next answer of the API: {}", e.toString());
-            return;
+        if (recovered) {
+            LOG.info("Dreamina API answers normally again: resuming consumption");
         }
-        synchronized (this) {
-            if (refusal == recovered) {
-                refusal = null;
+        if (resume) {
+            try {
+                listener.credentialAccepted();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not resume consumption ({}); tried again on a successful answer in {} ms or more",
+                        e.toString(), credentialRecheck.toMillis());
+                return;
+            }
+            synchronized (this) {
+                listenerPaused = false;
+                nextResumeAttempt = Instant.EPOCH;
             }
         }
     }

@@ -11,7 +11,8 @@ import java.util.random.RandomGenerator;
  * capped at {@code max}, plus a uniform jitter in {@code [0, maxJitter]}; the jitter keeps clients that failed
  * together from retrying together.
  *
- * <p>A {@code Retry-After} sent by the server takes precedence, up to a cap ({@link #retryDelay}).
+ * <p>A {@code Retry-After} sent by the server takes precedence, up to a cap and never below {@code initial}
+ * ({@link #retryDelay}).
  *
  * <p>Thread-safe if the {@link RandomGenerator} is.
  */
@@ -62,16 +63,18 @@ public final class Backoff {
     }
 
     /**
-     * The delay before retry number {@code attempt}, honouring a server's {@code Retry-After}: if given, exactly
-     * that delay (a negative one counts as zero), but never more than {@code retryAfterCap}; otherwise
-     * {@link #delay(int)}.
+     * The delay before retry number {@code attempt}, honouring a server's {@code Retry-After}: if given, that
+     * delay, but never more than {@code retryAfterCap} and never less than the initial backoff — a
+     * {@code Retry-After: 0} or a date in the past still waits the minimum backoff, so a server that says "now"
+     * cannot turn the bridge into a hot loop; otherwise {@link #delay(int)}.
      */
     public Duration retryDelay(int attempt, Optional<Duration> retryAfter, Duration retryAfterCap) {
         Objects.requireNonNull(retryAfter, "retryAfter");
         Objects.requireNonNull(retryAfterCap, "retryAfterCap");
         if (retryAfter.isPresent()) {
-            Duration requested = retryAfter.get().isNegative() ? Duration.ZERO : retryAfter.get();
-            return requested.compareTo(retryAfterCap) <= 0 ? requested : retryAfterCap;
+            Duration requested = retryAfter.get();
+            Duration capped = requested.compareTo(retryAfterCap) <= 0 ? requested : retryAfterCap;
+            return capped.compareTo(initial) >= 0 ? capped : initial;
         }
         return delay(attempt);
     }

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * Reads a {@code Retry-After} header (RFC 9110, section 10.2.3): either delay-seconds, a non-negative integer,
  * or an HTTP-date in IMF-fixdate form ({@code Sun, 06 Nov 1994 08:49:37 GMT}).
  *
- * <p>The Tasks API does not document the header; the bridge honours it when present (capped by the caller, see
- * {@link Backoff#retryDelay}). A date in the past means "now" ({@link Duration#ZERO}); anything unreadable is
- * ignored, so the caller falls back to its own backoff. That includes the obsolete RFC 850 and asctime date forms,
- * which servers must not send.
+ * <p>The Tasks API does not document the header; the bridge honours it when present (capped, and raised to the
+ * minimum backoff, by the caller: see {@link Backoff#retryDelay}). A date in the past means "now"
+ * ({@link Duration#ZERO}); anything unreadable is ignored, so the caller falls back to its own backoff. That
+ * includes the obsolete RFC 850 and asctime date forms, which servers must not send.
  */
 public final class RetryAfter {
 

@@ -6,6 +6,8 @@ import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.api.CamelTasksApi;
 import cloud.acedata.dreamina.bridge.api.TaskPoller;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.config.SettingException;
+import cloud.acedata.dreamina.bridge.config.UnknownSettings;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;
 import cloud.acedata.dreamina.bridge.util.JsonLimits;
@@ -34,10 +36,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        UnknownSettings.documented().requireNone(context.getPropertiesComponent());
         BridgeSettings settings = BridgeSettings.from(context.getPropertiesComponent());
         if (!settings.hasToken()) {
-            throw new IllegalStateException("dreamina.api.token is not set: give the API token in the environment "
-                    + "variable DREAMINA_API_TOKEN (or run with neither a broker nor a token for local mode)");
+            throw new SettingException("dreamina.api.token", "is not set: give the API token in the environment "
+                    + "(or run with neither a broker nor a token for local mode)");
         }
         LOG.info("Dreamina bridge settings: {}", settings);
         context.addStartupListener(new HttpClientCheck(settings));
@@ -46,7 +49,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         Backoff backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), settings.backoffJitter(),
                 new Random());
         ApiGate gate = new ApiGate(clock, backoff, settings.retryAfterCap(), settings.credentialRecheck());
-        gate.setCredentialListener(new IngestPause(context, INGEST_ROUTE_ID));
+        gate.setCredentialListener(new IngestPause(context, INGEST_ROUTE_ID, settings.credentialRecheck()));
         ProducerTemplate template = context.createProducerTemplate();
         ApiRateLimiter rateLimiter = new ApiRateLimiter(settings.maxRequestsPerSecond());
         TaskPoller poller = new TaskPoller(new CamelTasksApi(template, "direct:call-tasks-api"), rateLimiter, gate,

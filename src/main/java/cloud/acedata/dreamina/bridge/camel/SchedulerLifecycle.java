@@ -18,8 +18,8 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Ties the pending-topic scheduler to the Camel context: the pending topic is created (when missing) before the
- * routes start; the scheduler starts once every route runs (a failure to start it fails the bridge's start); and it
+ * Ties the pending-topic scheduler to the Camel context (the pending topic was created or checked before the context
+ * started: {@link PendingTopicCheck}): the scheduler starts once every route runs (a failure to start it fails the bridge's start); and it
  * stops <em>before</em> the routes do, after handing over and committing the batches in flight — so a graceful stop
  * neither loses nor repeats a task. Its threads come from Camel's {@link ExecutorServiceManager} (named, shut down
  * with the context). A scheduler that keeps failing stops the bridge with exit status {@value #EXIT_SCHEDULER_DEAD}.
@@ -47,13 +47,6 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
         this.gate = gate;
         this.rateLimiter = rateLimiter;
         this.taskBackoff = taskBackoff;
-    }
-
-    /** Before the routes start, and failing the start when Kafka cannot be reached. */
-    @Override
-    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
-        PendingTopic.ensureExists(new KafkaClients(context).admin(), settings.pendingTopic(),
-                settings.pendingPartitions(), settings.pendingReplicationFactor());
     }
 
     @Override

@@ -1,9 +1,11 @@
 package cloud.acedata.dreamina.bridge.config;
 
-import cloud.acedata.dreamina.bridge.util.Durations;
 import org.apache.camel.spi.PropertiesComponent;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Every {@code dreamina.*} setting the Java side reads, resolved once at start with Camel's own rules (the
@@ -32,47 +34,115 @@ public record BridgeSettings(
         Duration maxWait,
         int batchSize,
         Duration errorPause,
+        Duration pendingRetention,
         int maxInFlight,
         double coalesce,
         Duration stopTimeout) {
 
+    /** The most ids one {@code retrieve_batch} carries: the API documents no maximum; 100 is a safe request size. */
+    public static final int MAX_BATCH_SIZE = 100;
+    /** The most API requests in flight per instance: each holds a worker thread and an HTTP connection. */
+    public static final int MAX_IN_FLIGHT = 200;
+
+    /**
+     * Reads and checks every setting; the first one that cannot be used is a {@link SettingException} naming its
+     * key and environment variable.
+     */
     public static BridgeSettings from(PropertiesComponent properties) {
-        Reader r = new Reader(properties);
-        return new BridgeSettings(
-                r.text("dreamina.api.base-url", "https://api.acedata.cloud"),
+        SettingReader r = new SettingReader(properties);
+        Duration backoffInitial = r.positiveDuration("dreamina.api.backoff.initial", "1s");
+        Duration backoffMax = r.positiveDuration("dreamina.api.backoff.max", "16s");
+        if (backoffMax.compareTo(backoffInitial) < 0) {
+            throw new SettingException("dreamina.api.backoff.max", "must be at least dreamina.api.backoff.initial ("
+                    + backoffInitial + "), not " + backoffMax);
+        }
+        Duration pollInterval = r.positiveDuration("dreamina.poll.interval", "5s");
+        Duration maxWait = r.positiveDuration("dreamina.poll.max-wait", "15m");
+        if (maxWait.compareTo(pollInterval) < 0) {
+            throw new SettingException("dreamina.poll.max-wait", "must be at least dreamina.poll.interval ("
+                    + pollInterval + "), not " + maxWait + ": every task would time out before its first poll");
+        }
+        Duration pendingRetention = r.positiveDuration("dreamina.topic.pending.retention", "7d");
+        if (pendingRetention.compareTo(maxWait) < 0) {
+            throw new SettingException("dreamina.topic.pending.retention", "must be at least dreamina.poll.max-wait ("
+                    + maxWait + "), not " + pendingRetention + ": Kafka would delete tasks still waiting");
+        }
+        BridgeSettings settings = new BridgeSettings(
+                r.httpUrl("dreamina.api.base-url", "https://api.acedata.cloud"),
                 r.text("dreamina.api.token", ""),
                 r.positiveInt("dreamina.api.max-requests-per-second", 50),
-                r.duration("dreamina.api.connect-timeout", "5s"),
-                r.duration("dreamina.api.read-timeout", "30s"),
-                r.duration("dreamina.api.retry-after-cap", "60s"),
-                r.duration("dreamina.api.backoff.initial", "1s"),
-                r.duration("dreamina.api.backoff.max", "16s"),
-                r.duration("dreamina.api.backoff.jitter", "1s"),
-                r.duration("dreamina.api.credential-recheck", "30s"),
-                r.text("dreamina.topic.input", "dreamina.tasks"),
-                r.text("dreamina.topic.output", "dreamina.videos"),
-                r.text("dreamina.topic.dead-letter", "dreamina.tasks.dlq"),
-                r.text("dreamina.topic.pending", "dreamina.tasks.pending"),
+                r.positiveDuration("dreamina.api.connect-timeout", "5s"),
+                r.positiveDuration("dreamina.api.read-timeout", "30s"),
+                r.positiveDuration("dreamina.api.retry-after-cap", "60s"),
+                backoffInitial,
+                backoffMax,
+                r.durationOrOff("dreamina.api.backoff.jitter", "1s"),
+                r.positiveDuration("dreamina.api.credential-recheck", "30s"),
+                r.topic("dreamina.topic.input", "dreamina.tasks"),
+                r.topic("dreamina.topic.output", "dreamina.videos"),
+                r.topic("dreamina.topic.dead-letter", "dreamina.tasks.dlq"),
+                r.topic("dreamina.topic.pending", "dreamina.tasks.pending"),
                 r.positiveInt("dreamina.topic.pending.partitions", 6),
-                r.replicationFactor("dreamina.topic.pending.replication-factor", -1),
-                r.text("dreamina.consumer.group", "dreamina-bridge"),
-                r.duration("dreamina.poll.interval", "5s"),
-                r.duration("dreamina.poll.max-wait", "15m"),
-                r.positiveInt("dreamina.poll.batch-size", 50),
-                r.duration("dreamina.poll.error-pause", "1s"),
-                r.positiveInt("dreamina.api.max-in-flight", 24),
+                replicationFactor(r, "dreamina.topic.pending.replication-factor", -1),
+                r.nonBlank("dreamina.consumer.group", "dreamina-bridge"),
+                pollInterval,
+                maxWait,
+                r.intInRange("dreamina.poll.batch-size", 50, 1, MAX_BATCH_SIZE),
+                r.positiveDuration("dreamina.poll.error-pause", "1s"),
+                pendingRetention,
+                r.intInRange("dreamina.api.max-in-flight", 24, 1, MAX_IN_FLIGHT),
                 r.fraction("dreamina.poll.coalesce", "0.2"),
-                r.duration("dreamina.poll.stop-timeout", "15s"));
+                r.positiveDuration("dreamina.poll.stop-timeout", "15s"));
+        settings.requireDistinctTopics();
+        checkRouteSettings(r);
+        return settings;
     }
 
-    /** The consumer group of the pending topic: the input's group with a {@code .pending} suffix. */
-    public String pendingConsumerGroup() {
-        return consumerGroup + ".pending";
+    /**
+     * The keys the YAML routes and local mode read through placeholders: checked here too, so that a bad value
+     * stops the start with one line instead of failing deep inside a route.
+     */
+    private static void checkRouteSettings(SettingReader r) {
+        r.positiveInt("dreamina.ingest.max-poll-records", 500);
+        r.positiveInt("dreamina.ingest.consumers", 3);
+        r.intInRange("dreamina.kafka.write-retries", 3, 0, Integer.MAX_VALUE);
+        r.intInRange("dreamina.kafka.write-retry-delay-ms", 1000, 0, Integer.MAX_VALUE);
+        r.intInRange("dreamina.local.sample-tasks", 4, 0, 10_000);
+    }
+
+    /** -1 (the broker's default) or 1 to Short.MAX_VALUE, as Kafka's Admin takes it. */
+    private static short replicationFactor(SettingReader r, String key, int fallback) {
+        int value = r.intInRange(key, fallback, -1, Short.MAX_VALUE);
+        if (value == 0) {
+            throw new SettingException(key, "must be -1 (the broker's default) or 1 to " + Short.MAX_VALUE
+                    + ", not 0");
+        }
+        return (short) value;
+    }
+
+    /** Writing the pending topic into the input (or output) topic would loop or mix record formats. */
+    private void requireDistinctTopics() {
+        Map<String, String> seen = new LinkedHashMap<>();
+        seen.put(inputTopic, "dreamina.topic.input");
+        for (Map.Entry<String, String> topic : List.of(Map.entry(outputTopic, "dreamina.topic.output"),
+                Map.entry(deadLetterTopic, "dreamina.topic.dead-letter"),
+                Map.entry(pendingTopic, "dreamina.topic.pending"))) {
+            String other = seen.putIfAbsent(topic.getKey(), topic.getValue());
+            if (other != null) {
+                throw new SettingException(topic.getValue(), "must differ from " + other + " ('" + topic.getKey()
+                        + "')");
+            }
+        }
     }
 
     /** How early a task may be polled to fill a request: {@code coalesce} of the poll interval. */
     public Duration coalesceWindow() {
         return Duration.ofNanos((long) (pollInterval.toNanos() * coalesce));
+    }
+
+    /** The consumer group of the pending topic: the input's group with a {@code .pending} suffix. */
+    public String pendingConsumerGroup() {
+        return consumerGroup + ".pending";
     }
 
     public boolean hasToken() {
@@ -86,63 +156,7 @@ public record BridgeSettings(
                 + ", maxRequestsPerSecond=" + maxRequestsPerSecond + ", input=" + inputTopic + ", output="
                 + outputTopic + ", deadLetter=" + deadLetterTopic + ", pending=" + pendingTopic + ", group="
                 + consumerGroup + ", pollInterval=" + pollInterval + ", maxWait=" + maxWait + ", batchSize="
-                + batchSize + ", maxInFlight=" + maxInFlight + ", coalesce=" + coalesce + "]";
-    }
-
-    private record Reader(PropertiesComponent properties) {
-        String text(String key, String fallback) {
-            return properties.resolveProperty(key).map(String::trim).orElse(fallback);
-        }
-
-        int integer(String key, int fallback) {
-            String value = text(key, String.valueOf(fallback));
-            try {
-                return Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'", e);
-            }
-        }
-
-        int positiveInt(String key, int fallback) {
-            int value = integer(key, fallback);
-            if (value <= 0) {
-                throw new IllegalArgumentException(key + " must be positive, not " + value);
-            }
-            return value;
-        }
-
-        /** A share of something, from 0 (inclusive) to 1 (exclusive). */
-        double fraction(String key, String fallback) {
-            String value = text(key, fallback);
-            try {
-                double fraction = Double.parseDouble(value);
-                if (fraction >= 0 && fraction < 1) {
-                    return fraction;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(key + " must be a fraction from 0 (off) to below 1, not '" + value
-                    + "'");
-        }
-
-        /** -1 (the broker's default) or 1 to Short.MAX_VALUE, as Kafka's Admin takes it. */
-        short replicationFactor(String key, int fallback) {
-            int value = integer(key, fallback);
-            if (value != -1 && (value < 1 || value > Short.MAX_VALUE)) {
-                throw new IllegalArgumentException(key + " must be -1 (the broker's default) or 1 to "
-                        + Short.MAX_VALUE + ", not " + value);
-            }
-            return (short) value;
-        }
-
-        Duration duration(String key, String fallback) {
-            String value = text(key, fallback);
-            try {
-                return Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-            }
-        }
+                + batchSize + ", pendingRetention=" + pendingRetention + ", maxInFlight=" + maxInFlight + ", coalesce="
+                + coalesce + "]";
     }
 }

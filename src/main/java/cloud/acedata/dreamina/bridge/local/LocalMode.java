@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.local;
 
+import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -36,11 +37,11 @@ public final class LocalMode extends MainListenerSupport {
             return;
         }
         if (broker) {
-            throw new IllegalStateException("A Kafka broker is configured but no API token: set DREAMINA_API_TOKEN "
-                    + "(local mode runs only when neither is set)");
+            throw new SettingException(TOKEN, "A Kafka broker is configured but no API token: set "
+                    + "DREAMINA_API_TOKEN (local mode runs only when neither is set)");
         }
         if (token) {
-            throw new IllegalStateException("An API token is configured but no Kafka broker: set "
+            throw new SettingException(BROKERS, "An API token is configured but no Kafka broker: set "
                     + "CAMEL_COMPONENT_KAFKA_BROKERS (local mode runs only when neither is set)");
         }
         String localToken = "local-" + UUID.randomUUID();

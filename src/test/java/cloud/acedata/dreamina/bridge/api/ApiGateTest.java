@@ -119,9 +119,92 @@ class ApiGateTest {
     }
 
     @Test
-    void retryAfterZeroLeavesTheGateOpen() {
-        assertEquals(START, gate.transientFailure("HTTP 429", Optional.of(Duration.ZERO)));
+    void retryAfterZeroStillWaitsTheMinimumBackoff() {
+        assertEquals(START.plusSeconds(1), gate.transientFailure("HTTP 429", Optional.of(Duration.ZERO)));
+        assertFalse(gate.isOpen());
+        clock.set(START.plusSeconds(1));
         assertTrue(gate.isOpen());
+    }
+
+    @Test
+    void aResumeThatThrowsIsTriedAgainOnALaterSuccessfulAnswerUntilItWorks() {
+        FlakyListener flaky = new FlakyListener(1);
+        gate.setCredentialListener(flaky);
+        gate.credentialRejected("HTTP 401 invalid_token");
+        clock.set(gate.openAt());
+
+        gate.succeeded(); // the resume throws
+        assertEquals(1, flaky.acceptCalls);
+        assertFalse(gate.isCredentialRejected(), "the API accepts the token: requests go on");
+        gate.succeeded(); // within the re-check interval: not yet tried again
+        assertEquals(1, flaky.acceptCalls);
+
+        clock.advance(RECHECK);
+        gate.succeeded(); // tried again, works
+        assertEquals(2, flaky.acceptCalls);
+        assertEquals(1, flaky.resumed);
+        clock.advance(RECHECK);
+        gate.succeeded(); // resumed: never called again
+        assertEquals(2, flaky.acceptCalls);
+        assertEquals(1, appender.count(Level.INFO));
+        assertEquals(1, appender.events.stream()
+                .filter(e -> e.getLevel() == Level.WARN && e.getMessage().getFormattedMessage()
+                        .startsWith("Could not resume consumption")).count());
+
+        // A later refusal pauses again, exactly once.
+        gate.credentialRejected("HTTP 401 invalid_token");
+        gate.credentialRejected("HTTP 401 invalid_token");
+        assertEquals(2, flaky.rejectCalls);
+    }
+
+    @Test
+    void aPauseThatThrowsIsTriedAgainAtTheNextRefusal() {
+        FlakyListener flaky = new FlakyListener(0);
+        flaky.rejectFailures = 1;
+        gate.setCredentialListener(flaky);
+        gate.credentialRejected("HTTP 401 invalid_token"); // the pause throws
+        clock.set(gate.openAt());
+        gate.credentialRejected("HTTP 401 invalid_token"); // tried again, works
+        clock.set(gate.openAt());
+        gate.credentialRejected("HTTP 401 invalid_token");
+        assertEquals(2, flaky.rejectCalls);
+        assertEquals(1, flaky.paused);
+
+        clock.set(gate.openAt());
+        gate.succeeded();
+        assertEquals(1, flaky.resumed);
+    }
+
+    /** A listener whose first calls throw, as a route that cannot be started (or stopped) at that moment. */
+    private static final class FlakyListener implements ApiGate.CredentialListener {
+        int acceptFailures;
+        int rejectFailures;
+        int acceptCalls;
+        int rejectCalls;
+        int resumed;
+        int paused;
+
+        FlakyListener(int acceptFailures) {
+            this.acceptFailures = acceptFailures;
+        }
+
+        @Override
+        public void credentialRejected(String reason) {
+            rejectCalls++;
+            if (rejectFailures-- > 0) {
+                throw new IllegalStateException("Could not stop route ingest-tasks");
+            }
+            paused++;
+        }
+
+        @Override
+        public void credentialAccepted() {
+            acceptCalls++;
+            if (acceptFailures-- > 0) {
+                throw new IllegalStateException("Could not start route ingest-tasks");
+            }
+            resumed++;
+        }
     }
 
     @Test

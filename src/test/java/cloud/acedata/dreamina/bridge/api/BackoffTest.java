@@ -125,7 +125,22 @@ class BackoffTest {
         Backoff backoff = Backoff.vendorDefault(HIGHEST);
         assertEquals(Duration.ofSeconds(30),
                 backoff.retryDelay(1, Optional.of(Duration.ofSeconds(30)), Duration.ofMinutes(2)));
-        assertEquals(Duration.ZERO, backoff.retryDelay(4, Optional.of(Duration.ZERO), Duration.ofMinutes(2)));
+        // Shorter than the exponential delay of attempt 4 (8 s), but not than the minimum backoff: honoured.
+        assertEquals(Duration.ofSeconds(2), backoff.retryDelay(4, Optional.of(Duration.ofSeconds(2)),
+                Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void retryAfterNeverShortensTheMinimumBackoff() {
+        Backoff backoff = new Backoff(Duration.ofMillis(1500), Duration.ofSeconds(16), SECOND, HIGHEST);
+        Duration cap = Duration.ofMinutes(2);
+        // Retry-After: 0, or a date in the past (RetryAfter reads both as zero): the initial backoff, no jitter.
+        assertEquals(Duration.ofMillis(1500), backoff.retryDelay(1, Optional.of(Duration.ZERO), cap));
+        assertEquals(Duration.ofMillis(1500), backoff.retryDelay(5, Optional.of(Duration.ZERO), cap));
+        assertEquals(Duration.ofMillis(1500), backoff.retryDelay(1, Optional.of(Duration.ofMillis(1)), cap));
+        assertEquals(Duration.ofMillis(1501), backoff.retryDelay(1, Optional.of(Duration.ofMillis(1501)), cap));
+        // A cap below the minimum backoff does not shorten it either.
+        assertEquals(Duration.ofMillis(1500), backoff.retryDelay(1, Optional.of(Duration.ofHours(1)), SECOND));
     }
 
     @Test
@@ -138,8 +153,8 @@ class BackoffTest {
     }
 
     @Test
-    void negativeRetryAfterCountsAsZero() {
-        assertEquals(Duration.ZERO,
+    void negativeRetryAfterWaitsTheMinimumBackoff() {
+        assertEquals(SECOND,
                 Backoff.vendorDefault(HIGHEST).retryDelay(1, Optional.of(Duration.ofSeconds(-5)), SECOND));
     }
 

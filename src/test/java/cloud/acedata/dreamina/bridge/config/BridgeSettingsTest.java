@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.config;
 
-import org.apache.camel.component.properties.PropertiesComponent;
+import cloud.acedata.dreamina.bridge.support.OnlySettings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,21 +32,8 @@ class BridgeSettingsTest {
         context.stop();
     }
 
-    /** Only the given properties: neither this machine's environment nor JVM system properties take part. */
     private static BridgeSettings settings(Map<String, String> values) {
-        Properties initial = new Properties();
-        initial.putAll(values);
-        PropertiesComponent properties = new PropertiesComponent();
-        properties.setCamelContext(context);
-        properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
-        properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
-        properties.setInitialProperties(initial);
-        properties.start();
-        try {
-            return BridgeSettings.from(properties);
-        } finally {
-            properties.stop();
-        }
+        return OnlySettings.of(context, values);
     }
 
     @Test
@@ -77,6 +63,7 @@ class BridgeSettingsTest {
         assertEquals(Duration.ofMinutes(15), s.maxWait());
         assertEquals(50, s.batchSize());
         assertEquals(Duration.ofSeconds(1), s.errorPause());
+        assertEquals(Duration.ofDays(7), s.pendingRetention());
     }
 
     @Test
@@ -102,7 +89,8 @@ class BridgeSettingsTest {
                 Map.entry("dreamina.poll.interval", "500ms"),
                 Map.entry("dreamina.poll.max-wait", "10m"),
                 Map.entry("dreamina.poll.batch-size", "7"),
-                Map.entry("dreamina.poll.error-pause", "1d")));
+                Map.entry("dreamina.poll.error-pause", "1d"),
+                Map.entry("dreamina.topic.pending.retention", "2h")));
 
         assertEquals("http://localhost:8089", s.apiBaseUrl());
         assertEquals("sk-secret-123", s.apiToken());
@@ -127,6 +115,7 @@ class BridgeSettingsTest {
         assertEquals(Duration.ofMinutes(10), s.maxWait());
         assertEquals(7, s.batchSize());
         assertEquals(Duration.ofDays(1), s.errorPause());
+        assertEquals(Duration.ofHours(2), s.pendingRetention());
     }
 
     @Test
@@ -161,11 +150,103 @@ class BridgeSettingsTest {
             "dreamina.topic.pending.replication-factor | three",
             "dreamina.topic.pending.replication-factor | ''",
             "dreamina.poll.batch-size | 0",
-            "dreamina.poll.batch-size | ''"
+            "dreamina.poll.batch-size | ''",
+            // 6.10: values that parse but break something silently
+            "dreamina.api.read-timeout | 0",
+            "dreamina.api.read-timeout | 0s",
+            "dreamina.api.connect-timeout | PT0S",
+            "dreamina.poll.interval | 0ms",
+            "dreamina.poll.max-wait | 0",
+            "dreamina.poll.error-pause | 0",
+            "dreamina.api.credential-recheck | 0s",
+            "dreamina.api.retry-after-cap | 0",
+            "dreamina.api.backoff.initial | 0",
+            "dreamina.api.backoff.max | 0",
+            "dreamina.poll.interval | 366d",
+            "dreamina.topic.pending.retention | 0",
+            "dreamina.topic.pending.retention | 1m",
+            "dreamina.poll.batch-size | 101",
+            "dreamina.poll.batch-size | -1",
+            "dreamina.topic.pending.replication-factor | 0",
+            "dreamina.api.base-url | api.acedata.cloud",
+            "dreamina.api.base-url | ftp://api.acedata.cloud",
+            "dreamina.api.base-url | https://",
+            "dreamina.api.base-url | https:///path",
+            "dreamina.api.base-url | https://api.acedata.cloud/",
+            "dreamina.api.base-url | https://api.acedata.cloud?x=1",
+            "dreamina.api.base-url | https://api.acedata.cloud#top",
+            "dreamina.api.base-url | https://api.acedata.cloud:port",
+            "dreamina.api.base-url | https://api acedata.cloud",
+            "dreamina.api.base-url | ''",
+            "dreamina.topic.input | ''",
+            "dreamina.topic.input | two words",
+            "dreamina.topic.output | ..",
+            "dreamina.consumer.group | ''",
+            "dreamina.ingest.consumers | 0",
+            "dreamina.ingest.max-poll-records | many",
+            "dreamina.kafka.write-retries | -1",
+            "dreamina.kafka.write-retry-delay-ms | 1s",
+            "dreamina.local.sample-tasks | -2"
     })
-    void invalidValueNamesItsKey(String key, String value) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of(key, value)));
-        assertTrue(e.getMessage().contains(key), e.getMessage());
+    void invalidValueNamesItsKeyAndEnvironmentVariable(String key, String value) {
+        SettingException e = assertThrows(SettingException.class, () -> settings(Map.of(key, value)));
+        assertEquals(key, e.key());
+        String variable = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        assertTrue(e.getMessage().startsWith(key + " (environment variable " + variable + "): "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void baseUrlWithUserInfoIsRefusedWithoutRepeatingIt() {
+        SettingException e = assertThrows(SettingException.class,
+                () -> settings(Map.of("dreamina.api.base-url", "https://user:hunter2@api.acedata.cloud")));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertTrue(e.getMessage().contains("user information"), e.getMessage());
+    }
+
+    @Test
+    void baseUrlWithAPathPrefixIsFine() {
+        assertEquals("http://gateway.local:8080/proxy",
+                settings(Map.of("dreamina.api.base-url", "http://gateway.local:8080/proxy")).apiBaseUrl());
+    }
+
+    @Test
+    void batchSizeRangeIsOneToOneHundred() {
+        assertEquals(1, settings(Map.of("dreamina.poll.batch-size", "1")).batchSize());
+        assertEquals(100, settings(Map.of("dreamina.poll.batch-size", "100")).batchSize());
+        SettingException e = assertThrows(SettingException.class,
+                () -> settings(Map.of("dreamina.poll.batch-size", "101")));
+        assertEquals("dreamina.poll.batch-size (environment variable DREAMINA_POLL_BATCH_SIZE): must be from 1 to "
+                + "100, not 101", e.getMessage());
+    }
+
+    @Test
+    void zeroReadTimeoutIsRefusedInOneLine() {
+        SettingException e = assertThrows(SettingException.class,
+                () -> settings(Map.of("dreamina.api.read-timeout", "0")));
+        assertEquals("dreamina.api.read-timeout (environment variable DREAMINA_API_READ_TIMEOUT): must be longer "
+                + "than 0, not '0'", e.getMessage());
+    }
+
+    @Test
+    void jitterZeroMeansNone() {
+        assertEquals(Duration.ZERO, settings(Map.of("dreamina.api.backoff.jitter", "0")).backoffJitter());
+    }
+
+    @Test
+    void relationsBetweenSettingsAreChecked() {
+        assertEquals("dreamina.api.backoff.max", assertThrows(SettingException.class, () -> settings(Map.of(
+                "dreamina.api.backoff.initial", "5s", "dreamina.api.backoff.max", "2s"))).key());
+        assertEquals("dreamina.poll.max-wait", assertThrows(SettingException.class, () -> settings(Map.of(
+                "dreamina.poll.interval", "10m", "dreamina.poll.max-wait", "5m"))).key());
+        assertEquals("dreamina.topic.pending.retention", assertThrows(SettingException.class, () -> settings(Map.of(
+                "dreamina.poll.max-wait", "2d", "dreamina.topic.pending.retention", "1d"))).key());
+        SettingException same = assertThrows(SettingException.class, () -> settings(Map.of(
+                "dreamina.topic.pending", "dreamina.tasks")));
+        assertEquals("dreamina.topic.pending", same.key());
+        assertTrue(same.getMessage().contains("must differ from dreamina.topic.input"), same.getMessage());
+        assertEquals("dreamina.topic.dead-letter", assertThrows(SettingException.class, () -> settings(Map.of(
+                "dreamina.topic.dead-letter", "dreamina.videos"))).key());
     }
 
     @ParameterizedTest

@@ -1,0 +1,118 @@
+package cloud.acedata.dreamina.bridge.it;
+
+import cloud.acedata.dreamina.bridge.support.BridgeProcess;
+import cloud.acedata.dreamina.bridge.support.KafkaBroker;
+import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * 7.5 and 6.10 at the jar level, as an operator meets them: a setting that cannot be used stops the start with
+ * exit code 2 and exactly one ERROR line naming the key and its environment variable, without a stack trace.
+ * Connected mode against the suite's broker, so that nothing but the bad setting can fail the start.
+ */
+@ExtendWith(KafkaBroker.class)
+class ConfigurationErrorIT {
+
+    private static final Duration EXIT = Duration.ofSeconds(120);
+    private static final String TOKEN = "configuration-error-test-token";
+
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                Arguments.of(Map.of("DREAMINA_POLL_INTERVAL", "banana"), List.of(),
+                        "dreamina.poll.interval (environment variable DREAMINA_POLL_INTERVAL): not a duration"),
+                Arguments.of(Map.of("DREAMINA_API_READ_TIMEOUT", "0"), List.of(),
+                        "dreamina.api.read-timeout (environment variable DREAMINA_API_READ_TIMEOUT): must be longer "
+                                + "than 0"),
+                Arguments.of(Map.of("DREAMINA_POLL_BATCH_SIZE", "0"), List.of(),
+                        "dreamina.poll.batch-size (environment variable DREAMINA_POLL_BATCH_SIZE): must be from 1 "
+                                + "to 100, not 0"),
+                Arguments.of(Map.of("DREAMINA_API_BASE_URL", "htps//api.acedata.cloud"), List.of(),
+                        "dreamina.api.base-url (environment variable DREAMINA_API_BASE_URL): must be an absolute "
+                                + "http:// or https:// URL"),
+                Arguments.of(Map.of("DREAMINA_POLL_INTERVALL", "1s"), List.of(),
+                        "unknown setting dreamina.poll.intervall (environment variable DREAMINA_POLL_INTERVALL): "
+                                + "not a key of dreamina-bridge"),
+                Arguments.of(Map.of(), List.of("-Dcamel.component.kafka.foo-bar=1"),
+                        "camel.component.kafka.foo-bar (environment variable CAMEL_COMPONENT_KAFKA_FOO_BAR): Camel "
+                                + "has no such option"),
+                Arguments.of(Map.of("CAMEL_MAIN_FOO_BAR", "1"), List.of(),
+                        "camel.main.foo.bar (environment variable CAMEL_MAIN_FOO_BAR): Camel has no such option"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badSettings")
+    void aBadSettingExitsWithOneLineNamingKeyAndVariable(Map<String, String> bad, List<String> jvmOptions,
+                                                         String expected, @TempDir Path emptyDir) throws Exception {
+        Map<String, String> env = connected(KafkaTestClient.uniqueName("config-error"));
+        env.putAll(bad);
+        assertOneErrorLine(env, jvmOptions, expected, emptyDir);
+    }
+
+    @Test
+    void anExistingCompactedPendingTopicExitsWithOneLine(@TempDir Path emptyDir) throws Exception {
+        String prefix = KafkaTestClient.uniqueName("config-compacted");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.bootstrapServers()))) {
+            admin.createTopics(Set.of(new NewTopic(prefix + ".pending", 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")))).all().get(30, TimeUnit.SECONDS);
+        }
+        Map<String, String> env = connected(prefix);
+        env.put("DREAMINA_TOPIC_PENDING", prefix + ".pending");
+        assertOneErrorLine(env, List.of(), "dreamina.topic.pending (environment variable DREAMINA_TOPIC_PENDING): the "
+                + "existing topic '" + prefix + ".pending' is compacted (cleanup.policy=compact)", emptyDir);
+    }
+
+    private static Map<String, String> connected(String prefix) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CAMEL_COMPONENT_KAFKA_BROKERS", KafkaBroker.bootstrapServers());
+        env.put("DREAMINA_API_TOKEN", TOKEN);
+        env.put("DREAMINA_API_BASE_URL", "http://127.0.0.1:9");
+        env.put("DREAMINA_TOPIC_INPUT", prefix + ".input");
+        env.put("DREAMINA_TOPIC_OUTPUT", prefix + ".output");
+        env.put("DREAMINA_TOPIC_DEAD_LETTER", prefix + ".dead");
+        env.put("DREAMINA_TOPIC_PENDING", prefix + ".pending");
+        env.put("DREAMINA_CONSUMER_GROUP", prefix + ".group");
+        return env;
+    }
+
+    private static void assertOneErrorLine(Map<String, String> env, List<String> jvmOptions, String expected,
+                                           Path workDir) throws Exception {
+        long started = System.nanoTime();
+        try (BridgeProcess bridge = BridgeProcess.start(workDir, env, jvmOptions.toArray(String[]::new))) {
+            int exit = bridge.waitForExit(EXIT);
+            String log = bridge.log();
+            List<String> errors = log.lines().filter(line -> line.contains(" ERROR ")).toList();
+            System.out.println("FIGURE exit " + exit + " after " + Duration.ofNanos(System.nanoTime() - started)
+                    .toMillis() + " ms, " + log.lines().count() + " log lines: " + errors);
+            assertEquals(2, exit, bridge.tail());
+            assertEquals(1, errors.size(), () -> "exactly one ERROR line:\n" + bridge.tail());
+            assertTrue(errors.get(0).contains("Cannot start: " + expected), errors.get(0));
+            assertFalse(log.lines().anyMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by")
+                    || line.startsWith("Exception in thread")), () -> "no stack trace:\n" + bridge.tail());
+            assertFalse(log.contains("Apache Camel " ) && log.contains(" started in"), "nothing started");
+            assertFalse(log.contains(TOKEN), "the token is never logged");
+        }
+    }
+}
