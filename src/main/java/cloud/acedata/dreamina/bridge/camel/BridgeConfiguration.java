@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Builds the beans the routes call ({@code taskIntake}, {@code taskPoller}, {@code outcomeMessage},
- * {@code offsetCommit}) from the {@code dreamina.*} settings, configures the HTTP client for the API, and attaches
+ * Builds the beans the routes call ({@code ingestPoll}, {@code taskPoller}, {@code outcomeMessage}, and the
+ * {@code recordWriter} service) from the {@code dreamina.*} settings, configures the HTTP client for the API, and attaches
  * the pending-topic scheduler to the context's lifecycle.
  */
 public final class BridgeConfiguration implements CamelConfiguration {
@@ -57,12 +57,15 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 JsonLimits.apiMapper(), settings.pollInterval(), clock);
 
         Registry registry = context.getRegistry();
-        registry.bind("taskIntake", new TaskIntake(new TaskReferenceParser(), settings.pollInterval(),
-                settings.maxWait(), clock));
+        BatchWriterService recordWriter = new BatchWriterService(new KafkaClients(context)::producer);
+        context.addService(recordWriter);
+        registry.bind("recordWriter", recordWriter);
+        TaskIntake intake = new TaskIntake(new TaskReferenceParser(), settings.pollInterval(), settings.maxWait(),
+                clock, settings.pendingTopic(), settings.deadLetterTopic());
+        registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead()));
         registry.bind("taskPoller", poller);
         registry.bind("apiGate", gate);
         registry.bind("outcomeMessage", new OutcomeMessage());
-        registry.bind("offsetCommit", new OffsetCommit());
         SchedulerLifecycle lifecycle = new SchedulerLifecycle(context, settings, template);
         registry.bind("schedulerLifecycle", lifecycle);
         context.addLifecycleStrategy(lifecycle);
