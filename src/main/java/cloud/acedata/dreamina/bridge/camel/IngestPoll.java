@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,8 @@ import java.util.Set;
  * ({@link RecordBatchWriter}), then commits the input offsets once, on the consumer's own thread.
  *
  * <p>A partition's offset never passes a record whose write failed ({@link OffsetCommit}); the records written after
- * it are remembered ({@link WrittenAhead}) and skipped when read again. A failure is then thrown, so the error
+ * it are remembered ({@link WrittenAhead}) and skipped when read again, and a retry of the same batch skips every
+ * record of it already written. A failure is then thrown, so the error
  * policy retries the batch and, when the retries are used up, the consumer reads again from the committed offset
  * ({@code breakOnFirstError}). An invalid record never holds back the valid ones: it is written in the same batch.
  *
@@ -43,6 +45,8 @@ import java.util.Set;
 public final class IngestPoll {
 
     private static final Logger DEAD_LETTER_LOG = LoggerFactory.getLogger("dreamina.bridge.dead-letter");
+    /** The records of this batch already written, by position in the batch: a retry of the batch skips them. */
+    static final String WRITTEN = "dreaminaIngestWritten";
 
     private final TaskIntake intake;
     private final BatchWriterService writer;
@@ -59,17 +63,23 @@ public final class IngestPoll {
         if (exchanges == null || exchanges.isEmpty()) {
             return;
         }
+        BitSet writtenBefore = batch.getProperty(WRITTEN, BitSet.class);
+        if (writtenBefore == null) {
+            writtenBefore = new BitSet(exchanges.size());
+            batch.setProperty(WRITTEN, writtenBefore);
+        }
         Consumer<?, ?> consumer = null;
         Duration commitTimeout = null;
         Set<TopicPartition> owned = null;
         List<TopicPartition> partitions = new ArrayList<>(exchanges.size());
         List<Long> offsets = new ArrayList<>(exchanges.size());
         List<Integer> writeIndex = new ArrayList<>(exchanges.size());
+        List<Integer> batchIndex = new ArrayList<>(exchanges.size());
         List<TaskIntake.Intake> intakes = new ArrayList<>(exchanges.size());
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(exchanges.size());
 
-        for (Object item : exchanges) {
-            Message message = ((Exchange) item).getMessage();
+        for (int item = 0; item < exchanges.size(); item++) {
+            Message message = ((Exchange) exchanges.get(item)).getMessage();
             DefaultKafkaManualCommit commit = message.getHeader(KafkaConstants.MANUAL_COMMIT,
                     DefaultKafkaManualCommit.class);
             if (commit == null) {
@@ -88,7 +98,8 @@ public final class IngestPoll {
             }
             partitions.add(partition);
             offsets.add(offset);
-            if (writtenAhead.contains(partition, offset)) {
+            batchIndex.add(item);
+            if (writtenBefore.get(item) || writtenAhead.contains(partition, offset)) {
                 writeIndex.add(-1);
                 continue;
             }
@@ -111,9 +122,11 @@ public final class IngestPoll {
         Map<TopicPartition, OffsetAndMetadata> commitOffsets = positions.offsets();
         for (int i = 0; i < partitions.size(); i++) {
             int index = writeIndex.get(i);
-            if (index >= 0 && write.written(index)
-                    && offsets.get(i) >= commitOffsets.get(partitions.get(i)).offset()) {
-                writtenAhead.add(partitions.get(i), offsets.get(i));
+            if (index >= 0 && write.written(index)) {
+                writtenBefore.set(batchIndex.get(i));
+                if (offsets.get(i) >= commitOffsets.get(partitions.get(i)).offset()) {
+                    writtenAhead.add(partitions.get(i), offsets.get(i));
+                }
             }
         }
         consumer.commitSync(commitOffsets, commitTimeout);
