@@ -123,10 +123,10 @@ public final class IngestPoll {
         for (int i = 0; i < partitions.size(); i++) {
             int index = writeIndex.get(i);
             if (index >= 0 && write.written(index)) {
+                // Remembered until a commit has passed it: also when the commit below fails (a rebalance), the
+                // record is not written twice when this process reads it again.
                 writtenBefore.set(batchIndex.get(i));
-                if (offsets.get(i) >= commitOffsets.get(partitions.get(i)).offset()) {
-                    writtenAhead.add(partitions.get(i), offsets.get(i));
-                }
+                writtenAhead.add(partitions.get(i), offsets.get(i));
             }
         }
         consumer.commitSync(commitOffsets, commitTimeout);

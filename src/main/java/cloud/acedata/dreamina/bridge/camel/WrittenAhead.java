@@ -9,15 +9,15 @@ import java.util.NavigableSet;
 import java.util.TreeSet;
 
 /**
- * Input records that were written (acknowledged on the pending or dead-letter topic) although their partition's
- * offset could not be committed past them, because a record before them failed. When the consumer reads them again
- * they are skipped, so a failed write in the middle of a poll does not put a second copy of the records after it on
+ * Input records that were written (acknowledged on the pending or dead-letter topic) but whose partition's offset is
+ * not committed past them yet — because a record before them failed, or the commit itself failed. When the consumer
+ * reads them again they are skipped, so a failed write in the middle of a poll does not put a second copy of the records after it on
  * the pending topic (a second pending copy would mean a second output record).
  *
  * <p>In memory, shared by the input consumers of one bridge: what it covers is a retry or re-read within this
  * process. After a crash, or when the partition moves to another instance before the failed record is written,
  * those records may be written again (at-least-once, as after {@code kill -9}). Offsets below a committed offset are
- * forgotten, so it holds at most the records of a batch or so per partition.
+ * forgotten at each commit, so it holds at most the records of a batch or so per partition.
  */
 public final class WrittenAhead {
 

@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.it;
 
+import cloud.acedata.dreamina.bridge.camel.InputHeaderFilter;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
@@ -10,6 +11,8 @@ import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -49,6 +52,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -295,7 +299,13 @@ class IngestIT {
     void aKeyThatIsNotUtf8StaysByteExactOnThePendingRecordAndOnTheDeadLetter() throws Exception {
         createTopics();
         SimulatedTask task = api.createTask(TaskScript.never());
-        own(BridgeInstance.start(new HashMap<>(settings)));
+        BridgeInstance bridge = own(BridgeInstance.start(new HashMap<>(settings)));
+        KafkaConfiguration kafkaSettings = bridge.context().getComponent("kafka", KafkaComponent.class)
+                .getConfiguration();
+        assertEquals(ByteArrayDeserializer.class.getName(), kafkaSettings.getKeyDeserializer());
+        assertEquals(ByteArraySerializer.class.getName(), kafkaSettings.getKeySerializer());
+        assertInstanceOf(InputHeaderFilter.class, kafkaSettings.getHeaderFilterStrategy(),
+                "the kafka component filters input headers case-insensitively");
         byte[] validKey = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, 0x00};
         byte[] invalidKey = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, 0x01};
         producer.send(new ProducerRecord<>(topics.in(), validKey, utf8(task.id()))).get(30, TimeUnit.SECONDS);
