@@ -49,13 +49,19 @@ public final class KafkaClients {
      */
     @SuppressWarnings("unchecked")
     public Producer<byte[], byte[]> producer() {
+        Properties properties = producerProperties();
+        KafkaClientFactory factory = context.getComponent("kafka", KafkaComponent.class).getKafkaClientFactory();
+        return factory != null ? factory.getProducer(properties) : new KafkaProducer<>(properties);
+    }
+
+    /** The settings of {@link #producer()}. */
+    public Properties producerProperties() {
         KafkaConfiguration configuration = componentConfiguration();
         Properties properties = configuration.createProducerProperties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        KafkaClientFactory factory = context.getComponent("kafka", KafkaComponent.class).getKafkaClientFactory();
-        return factory != null ? factory.getProducer(properties) : new KafkaProducer<>(properties);
+        return properties;
     }
 
     public Properties admin() {

@@ -15,6 +15,10 @@ import java.util.concurrent.Future;
  * all of them, also after a failure, so that the caller knows the fate of each record and none is still in flight
  * when it commits or retries.
  *
+ * <p>Why not camel-kafka's producer with a list body: in synchronous mode it awaits the acknowledgements in order
+ * and throws at the first failure, leaving the records after it unawaited and not saying which of them were written,
+ * so a caller could neither commit the records before the failure nor avoid writing the ones after it twice.
+ *
  * <p>The wait for each acknowledgement is bounded by the producer's own {@code delivery.timeout.ms} (and
  * {@code max.block.ms} for a missing topic's metadata). Thread-safe when the producer is (Kafka's is).
  */

@@ -1,6 +1,7 @@
 package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.camel.InputHeaderFilter;
+import cloud.acedata.dreamina.bridge.camel.KafkaClients;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
@@ -306,6 +307,11 @@ class IngestIT {
         assertEquals(ByteArraySerializer.class.getName(), kafkaSettings.getKeySerializer());
         assertInstanceOf(InputHeaderFilter.class, kafkaSettings.getHeaderFilterStrategy(),
                 "the kafka component filters input headers case-insensitively");
+        // The ingest step's own producer (RecordBatchWriter), as the Kafka client reads its settings.
+        ProducerConfig writer = new ProducerConfig(new KafkaClients(bridge.context()).producerProperties());
+        assertTrue(writer.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), "idempotent writes");
+        assertTrue(Set.of("all", "-1").contains(writer.getString(ProducerConfig.ACKS_CONFIG)), "acks=all");
+        assertEquals(ByteArraySerializer.class, writer.getClass(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG));
         byte[] validKey = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, 0x00};
         byte[] invalidKey = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, 0x01};
         producer.send(new ProducerRecord<>(topics.in(), validKey, utf8(task.id()))).get(30, TimeUnit.SECONDS);
