@@ -169,6 +169,48 @@ class IngestIT {
         }
     }
 
+    @Test
+    void aGracefulStopInTheMiddleOfIngestLosesNothingAndWritesNothingTwice() throws Exception {
+        int n = 30_000;
+        kafka.createTopic(topics.in(), 3);
+        kafka.createTopic(topics.out(), 3);
+        kafka.createTopic(topics.dlq(), 1);
+        // Nothing is polled during the test: every pending record on the topic is one the ingest step wrote.
+        settings.put("dreamina.poll.interval", "1h");
+        settings.put("dreamina.poll.max-wait", "2h");
+        List<java.util.concurrent.Future<?>> sends = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            sends.add(producer.send(new ProducerRecord<>(topics.in(), utf8("k" + i),
+                    utf8(String.format(Locale.ROOT, "stop-test-%08d", i)))));
+        }
+        producer.flush();
+        for (java.util.concurrent.Future<?> send : sends) {
+            send.get(30, TimeUnit.SECONDS);
+        }
+
+        BridgeInstance first = BridgeInstance.start(new HashMap<>(settings));
+        try {
+            Await.until(DEADLINE, () -> kafka.committedOffset(topics.group(), topics.in()) > 0,
+                    () -> "ingest under way");
+        } finally {
+            first.close();
+        }
+        long committedAtStop = kafka.committedOffset(topics.group(), topics.in());
+        long writtenAtStop = ingested(readRaw(topics.pending(), Duration.ofMillis(300))).size();
+        assertEquals(committedAtStop, writtenAtStop, "a graceful stop commits exactly what it wrote");
+
+        own(BridgeInstance.start(new HashMap<>(settings)));
+        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+        List<ConsumerRecord<byte[], byte[]>> pending = ingested(readRaw(topics.pending(), Duration.ofMillis(500)));
+        Set<String> keys = keys(pending);
+        assertEquals(n, keys.size(), "every input record on the pending topic");
+        assertEquals(n, pending.size(), "none twice");
+        report("graceful stop in the middle of ingest: " + n + " records, stopped with " + committedAtStop
+                + " committed and " + writtenAtStop + " on the pending topic; after the restart " + pending.size()
+                + " pending records, " + keys.size() + " distinct keys"
+                + (committedAtStop < n ? "" : " (NOTE: ingest had finished before the stop)"));
+    }
+
     // ------------------------------------------------------------------------------------------------ 6.7
 
     @Test
