@@ -10,7 +10,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.util.Properties;
@@ -59,8 +58,9 @@ public final class KafkaClients {
         KafkaConfiguration configuration = componentConfiguration();
         Properties properties = configuration.createProducerProperties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
-        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        String bytes = org.apache.kafka.common.serialization.ByteArraySerializer.class.getName();
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, bytes);
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, bytes);
         return properties;
     }
 
