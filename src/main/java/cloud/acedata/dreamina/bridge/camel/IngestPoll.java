@@ -68,68 +68,49 @@ public final class IngestPoll {
             writtenBefore = new BitSet(exchanges.size());
             batch.setProperty(WRITTEN, writtenBefore);
         }
-        Consumer<?, ?> consumer = null;
-        Duration commitTimeout = null;
-        Set<TopicPartition> owned = null;
-        List<TopicPartition> partitions = new ArrayList<>(exchanges.size());
-        List<Long> offsets = new ArrayList<>(exchanges.size());
-        List<Integer> writeIndex = new ArrayList<>(exchanges.size());
-        List<Integer> batchIndex = new ArrayList<>(exchanges.size());
+        DefaultKafkaManualCommit first = manualCommit(((Exchange) exchanges.get(0)).getMessage());
+        Consumer<?, ?> consumer = first.getCamelExchangePayload().consumer;
+        Set<TopicPartition> owned = consumer.assignment();
+
+        List<Entry> entries = new ArrayList<>(exchanges.size());
         List<TaskIntake.Intake> intakes = new ArrayList<>(exchanges.size());
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(exchanges.size());
-
         for (int item = 0; item < exchanges.size(); item++) {
             Message message = ((Exchange) exchanges.get(item)).getMessage();
-            DefaultKafkaManualCommit commit = message.getHeader(KafkaConstants.MANUAL_COMMIT,
-                    DefaultKafkaManualCommit.class);
-            if (commit == null) {
-                throw new IllegalStateException("No manual commit on an input record: the ingest route needs "
-                        + "allowManualCommit=true, autoCommitEnable=false and batching=true");
-            }
-            if (consumer == null) {
-                consumer = commit.getCamelExchangePayload().consumer;
-                commitTimeout = Duration.ofMillis(commit.getCommitTimeout());
-                owned = consumer.assignment();
-            }
+            DefaultKafkaManualCommit commit = manualCommit(message);
             TopicPartition partition = commit.getPartition();
             long offset = commit.getRecordOffset();
             if (!owned.contains(partition)) {
-                continue;
+                continue; // taken away by a rebalance: its new owner reads it from the committed offset
             }
-            partitions.add(partition);
-            offsets.add(offset);
-            batchIndex.add(item);
             if (writtenBefore.get(item) || writtenAhead.contains(partition, offset)) {
-                writeIndex.add(-1);
+                entries.add(new Entry(item, partition, offset, -1));
                 continue;
             }
             TaskIntake.Intake read = intake.read(inputRecord(message, partition, offset));
-            writeIndex.add(records.size());
+            entries.add(new Entry(item, partition, offset, records.size()));
             intakes.add(read);
             records.add(read.record());
         }
-        if (partitions.isEmpty()) {
+        if (entries.isEmpty()) {
             return;
         }
 
         BatchWrite write = writer.writer().writeAll(records);
 
         OffsetCommit positions = new OffsetCommit();
-        for (int i = 0; i < partitions.size(); i++) {
-            int index = writeIndex.get(i);
-            positions.add(partitions.get(i), offsets.get(i), index < 0 || write.written(index));
-        }
-        Map<TopicPartition, OffsetAndMetadata> commitOffsets = positions.offsets();
-        for (int i = 0; i < partitions.size(); i++) {
-            int index = writeIndex.get(i);
-            if (index >= 0 && write.written(index)) {
-                // Remembered until a commit has passed it: also when the commit below fails (a rebalance), the
-                // record is not written twice when this process reads it again.
-                writtenBefore.set(batchIndex.get(i));
-                writtenAhead.add(partitions.get(i), offsets.get(i));
+        for (Entry entry : entries) {
+            boolean written = entry.writeIndex() < 0 || write.written(entry.writeIndex());
+            positions.add(entry.partition(), entry.offset(), written);
+            if (entry.writeIndex() >= 0 && written) {
+                // Remembered until a commit has passed it, also when the commit below fails (a rebalance): the
+                // record is not written twice when this process reads it again, nor by a retry of this batch.
+                writtenBefore.set(entry.item());
+                writtenAhead.add(entry.partition(), entry.offset());
             }
         }
-        consumer.commitSync(commitOffsets, commitTimeout);
+        Map<TopicPartition, OffsetAndMetadata> commitOffsets = positions.offsets();
+        consumer.commitSync(commitOffsets, Duration.ofMillis(first.getCommitTimeout()));
         writtenAhead.committed(commitOffsets);
 
         for (int i = 0; i < intakes.size(); i++) {
@@ -138,10 +119,28 @@ public final class IngestPoll {
             }
         }
         if (!write.allWritten()) {
-            Exception first = write.failure(write.firstFailed());
+            Exception failure = write.failure(write.firstFailed());
             throw new KafkaException(write.failedCount() + " of " + records.size() + " input records not written; "
-                    + "offsets held at " + commitOffsets + "; first failure: " + first, first);
+                    + "offsets held at " + commitOffsets + "; first failure: " + failure, failure);
         }
+    }
+
+    /**
+     * One input record of the batch: its position in the batch, where it was read, and its index in the list of
+     * records written now (-1: written before, skipped).
+     */
+    private record Entry(int item, TopicPartition partition, long offset, int writeIndex) {
+    }
+
+    /** The record's partition and offset as the consumer read them (a header no input record can forge). */
+    private static DefaultKafkaManualCommit manualCommit(Message message) {
+        DefaultKafkaManualCommit commit = message.getHeader(KafkaConstants.MANUAL_COMMIT,
+                DefaultKafkaManualCommit.class);
+        if (commit == null) {
+            throw new IllegalStateException("No manual commit on an input record: the ingest route needs "
+                    + "allowManualCommit=true, autoCommitEnable=false and batching=true");
+        }
+        return commit;
     }
 
     /** The input record as the consumer read it; key and value as raw bytes, headers as on the record. */
