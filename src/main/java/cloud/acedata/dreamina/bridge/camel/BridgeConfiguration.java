@@ -23,11 +23,11 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * Builds the beans the routes call ({@code taskIntake}, {@code taskPoller}, {@code outcomeMessage},
- * {@code offsetCommit}) from the {@code dreamina.*} settings, checks at start that the HTTP client took its options
- * ({@code camel.component.http.*} in {@code config/application.properties}), and attaches the pending-topic
- * scheduler to the context's lifecycle. Camel main adds it by name; its package scan is off
- * ({@code camel.main.base-package-scan-enabled}), so it is configured once.
+ * Builds the beans the routes call ({@code ingestPoll}, {@code taskPoller}, {@code batchClaim}, {@code writeReceipts},
+ * {@code outcomeMessage}, and the {@code recordWriter} service) from the {@code dreamina.*} settings, checks at start
+ * that the HTTP client took its options ({@code camel.component.http.*} in {@code config/application.properties}),
+ * and attaches the pending-topic scheduler to the context's lifecycle. Camel main adds it by name; its package scan
+ * is off ({@code camel.main.base-package-scan-enabled}), so it is configured once.
  */
 public final class BridgeConfiguration implements CamelConfiguration {
 
@@ -56,14 +56,17 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 new TaskAnswerClassifier(), JsonLimits.apiMapper(), settings.pollInterval(), clock);
 
         Registry registry = context.getRegistry();
-        registry.bind("taskIntake", new TaskIntake(new TaskReferenceParser(), settings.pollInterval(),
-                settings.maxWait(), clock));
+        BatchWriterService recordWriter = new BatchWriterService(new KafkaClients(context)::producer);
+        context.addService(recordWriter);
+        registry.bind("recordWriter", recordWriter);
+        TaskIntake intake = new TaskIntake(new TaskReferenceParser(), settings.pollInterval(), settings.maxWait(),
+                clock, settings.pendingTopic(), settings.deadLetterTopic());
+        registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead()));
         registry.bind("taskPoller", poller);
         registry.bind("apiRateLimiter", rateLimiter);
         registry.bind("batchClaim", new BatchClaim());
         registry.bind("writeReceipts", new CollectWriteReceipts());
         registry.bind("outcomeMessage", new OutcomeMessage());
-        registry.bind("offsetCommit", new OffsetCommit());
         SchedulerLifecycle lifecycle = new SchedulerLifecycle(context, settings, template, gate, rateLimiter, backoff);
         registry.bind("schedulerLifecycle", lifecycle);
         context.addLifecycleStrategy(lifecycle);

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * While the API refuses the credential, new input is left on the input topic (its lag grows, nothing is skipped):
- * the ingest route is stopped (gracefully: the record in hand is written and committed first), and started again
+ * the ingest route is stopped (gracefully: the batch in hand is written and committed first), and started again
  * once the API accepts the token. Stopped rather than suspended: with several consumers
  * ({@code dreamina.ingest.consumers}) a suspended camel-kafka route was seen to go on consuming.
  *

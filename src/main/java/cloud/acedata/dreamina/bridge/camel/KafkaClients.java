@@ -1,10 +1,14 @@
 package cloud.acedata.dreamina.bridge.camel;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaClientFactory;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.util.Properties;
@@ -34,6 +38,28 @@ public final class KafkaClients {
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + ProcessHandle.current().pid());
+        return properties;
+    }
+
+    /**
+     * A producer of raw records (byte[] key and value) with every producer setting of the component (acks=all,
+     * idempotence, linger, security…), made by the component's client factory when it has one.
+     */
+    @SuppressWarnings("unchecked")
+    public Producer<byte[], byte[]> producer() {
+        Properties properties = producerProperties();
+        KafkaClientFactory factory = context.getComponent("kafka", KafkaComponent.class).getKafkaClientFactory();
+        return factory != null ? factory.getProducer(properties) : new KafkaProducer<>(properties);
+    }
+
+    /** The settings of {@link #producer()}. */
+    public Properties producerProperties() {
+        KafkaConfiguration configuration = componentConfiguration();
+        Properties properties = configuration.createProducerProperties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
+        String bytes = org.apache.kafka.common.serialization.ByteArraySerializer.class.getName();
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, bytes);
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, bytes);
         return properties;
     }
 

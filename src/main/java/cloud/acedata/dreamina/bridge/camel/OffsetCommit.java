@@ -1,22 +1,43 @@
 package cloud.acedata.dreamina.bridge.camel;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Commits the input record's offset, synchronously and on the consumer's own thread. Routes call it last, after
- * the pending or dead-letter write was acknowledged: an offset never moves past a record that was not written.
+ * Where the input offsets of one batch may be committed: each partition up to its first record that was not
+ * written — that record and every one after it are read again — or past its last record when all were written.
+ * Records are added in the order the consumer delivered them (increasing offsets within a partition).
  */
 public final class OffsetCommit {
 
-    public void commit(Exchange exchange) {
-        KafkaManualCommit commit = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT,
-                KafkaManualCommit.class);
-        if (commit == null) {
-            throw new IllegalStateException("No manual commit on the exchange: the kafka consumer needs "
-                    + "allowManualCommit=true and autoCommitEnable=false");
+    private final Map<TopicPartition, Long> next = new LinkedHashMap<>();
+    private final Map<TopicPartition, Boolean> held = new LinkedHashMap<>();
+
+    /** One record of the batch: {@code written} when it is on its destination topic (now or before). */
+    public void add(TopicPartition partition, long offset, boolean written) {
+        if (held.getOrDefault(partition, false)) {
+            return;
         }
-        commit.commit();
+        if (written) {
+            next.put(partition, offset + 1);
+        } else {
+            next.put(partition, offset);
+            held.put(partition, true);
+        }
+    }
+
+    /** The offsets to commit: the next record to read, per partition. */
+    public Map<TopicPartition, OffsetAndMetadata> offsets() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        next.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
+        return offsets;
+    }
+
+    /** Whether some partition is held at a record that was not written. */
+    public boolean held() {
+        return held.containsValue(true);
     }
 }

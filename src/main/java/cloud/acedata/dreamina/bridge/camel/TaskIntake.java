@@ -4,17 +4,21 @@ import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.InvalidInputException;
 import cloud.acedata.dreamina.bridge.task.TaskReference;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The {@code ingest-tasks} route's step: reads an input record into the headers the pending topic needs — where it
- * came from, which task it names, when to poll it first and when to give up. The record's key and value are left
- * untouched (a dead letter must carry them byte for byte).
+ * Turns one input record into the record the bridge writes for it: a valid task reference becomes a pending
+ * record (due after one poll interval, given up after max-wait), anything else a dead letter {@code invalid_input}.
+ * Key and value stay byte for byte (an input without a key is keyed by the task id's UTF-8 bytes); the input's
+ * ordinary headers travel along, its {@linkplain InputHeaderFilter#isReserved reserved} ones never do, and the
+ * bridge adds its own: where the record came from, which task it names, when to poll it.
  */
 public final class TaskIntake {
 
@@ -22,38 +26,67 @@ public final class TaskIntake {
     private final Duration interval;
     private final Duration maxWait;
     private final Clock clock;
+    private final String pendingTopic;
+    private final String deadLetterTopic;
 
-    public TaskIntake(TaskReferenceParser parser, Duration interval, Duration maxWait, Clock clock) {
+    public TaskIntake(TaskReferenceParser parser, Duration interval, Duration maxWait, Clock clock,
+                      String pendingTopic, String deadLetterTopic) {
         this.parser = parser;
         this.interval = interval;
         this.maxWait = maxWait;
         this.clock = clock;
+        this.pendingTopic = pendingTopic;
+        this.deadLetterTopic = deadLetterTopic;
     }
 
-    /** @throws InvalidInputException when the value names no task; the origin headers are set first */
-    public void accept(Exchange exchange) {
-        Message message = exchange.getMessage();
-        message.setHeader(BridgeHeaders.ORIGIN_TOPIC, message.getHeader(KafkaConstants.TOPIC, String.class));
-        message.setHeader(BridgeHeaders.ORIGIN_PARTITION, message.getHeader(KafkaConstants.PARTITION, String.class));
-        message.setHeader(BridgeHeaders.ORIGIN_OFFSET, message.getHeader(KafkaConstants.OFFSET, String.class));
+    /**
+     * What to write for one input record.
+     *
+     * @param record the record to write, to the pending or the dead-letter topic
+     * @param task   the task it names, or null for a dead letter
+     * @param reason why it is a dead letter, or null for a pending record
+     */
+    public record Intake(ProducerRecord<byte[], byte[]> record, TaskReference task, String reason) {
+        public boolean deadLetter() {
+            return reason != null;
+        }
+    }
 
-        TaskReference task = parser.parse(message.getBody(byte[].class));
-        setOrRemove(message, BridgeHeaders.TASK_ID, task.taskId());
-        setOrRemove(message, BridgeHeaders.TRACE_ID, task.traceId());
+    public Intake read(ConsumerRecord<byte[], byte[]> input) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : input.headers()) {
+            if (!InputHeaderFilter.isReserved(header.key())) {
+                headers.add(header);
+            }
+        }
+        add(headers, BridgeHeaders.ORIGIN_TOPIC, input.topic());
+        add(headers, BridgeHeaders.ORIGIN_PARTITION, String.valueOf(input.partition()));
+        add(headers, BridgeHeaders.ORIGIN_OFFSET, String.valueOf(input.offset()));
+
+        TaskReference task;
+        try {
+            task = parser.parse(input.value());
+        } catch (InvalidInputException e) {
+            add(headers, BridgeHeaders.ERROR_CODE, BridgeHeaders.CODE_INVALID_INPUT);
+            add(headers, BridgeHeaders.ERROR_MESSAGE, e.getMessage());
+            return new Intake(new ProducerRecord<>(deadLetterTopic, null, input.key(), input.value(), headers),
+                    null, e.getMessage());
+        }
+        if (task.taskId() != null) {
+            add(headers, BridgeHeaders.TASK_ID, task.taskId());
+        }
+        if (task.traceId() != null) {
+            add(headers, BridgeHeaders.TRACE_ID, task.traceId());
+        }
         long now = clock.millis();
-        message.setHeader(BridgeHeaders.PENDING_DUE, String.valueOf(now + interval.toMillis()));
-        message.setHeader(BridgeHeaders.PENDING_DEADLINE, String.valueOf(now + maxWait.toMillis()));
-        message.setHeader(BridgeHeaders.PENDING_POLLS, "0");
-        if (message.getHeader(KafkaConstants.KEY) == null) {
-            message.setHeader(KafkaConstants.KEY, task.key());
-        }
+        add(headers, BridgeHeaders.PENDING_DUE, String.valueOf(now + interval.toMillis()));
+        add(headers, BridgeHeaders.PENDING_DEADLINE, String.valueOf(now + maxWait.toMillis()));
+        add(headers, BridgeHeaders.PENDING_POLLS, "0");
+        byte[] key = input.key() != null ? input.key() : task.key().getBytes(StandardCharsets.UTF_8);
+        return new Intake(new ProducerRecord<>(pendingTopic, null, key, input.value(), headers), task, null);
     }
 
-    private static void setOrRemove(Message message, String name, String value) {
-        if (value == null) {
-            message.removeHeader(name);
-        } else {
-            message.setHeader(name, value);
-        }
+    private static void add(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

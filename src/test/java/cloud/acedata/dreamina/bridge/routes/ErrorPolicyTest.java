@@ -1,7 +1,6 @@
 package cloud.acedata.dreamina.bridge.routes;
 
 import cloud.acedata.dreamina.bridge.BridgeHeaders;
-import cloud.acedata.dreamina.bridge.task.InvalidInputException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
@@ -11,6 +10,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -26,11 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The error policy ({@code routes/error-policy.camel.yaml}) on a small input route shaped like the bridge's:
- * check the record, write it to the pending topic ({@code schedule-task}), commit the input offset. Invalid input
- * is dead-lettered with its original bytes and then committed; a Kafka write that keeps failing is retried
- * {@code dreamina.kafka.write-retries} times and then fails the exchange, so the offset is not committed and the
- * record is read again — a failed dead-letter write included.
+ * The error policy ({@code routes/error-policy.camel.yaml}) on a small route shaped like the poll path's writes: a
+ * record goes to the pending topic ({@code schedule-task}) or, when blank, to the dead-letter topic, then the caller
+ * commits. A Kafka write that keeps failing is retried {@code dreamina.kafka.write-retries} times and then fails the
+ * exchange, so nothing is committed and the record is read again — a failed dead-letter write included; a write no
+ * retry can help (a record too large for its topic) fails at once. (Invalid input is the ingest step's:
+ * {@code TaskIntakeTest}, {@code IngestIT}.)
  */
 class ErrorPolicyTest extends RouteTestSupport {
 
@@ -51,13 +52,14 @@ class ErrorPolicyTest extends RouteTestSupport {
             @Override
             public void configure() {
                 from("direct:input").routeId(INPUT_ROUTE).routeConfigurationId("bridge-error-policy")
-                        .process(exchange -> {
-                            if (exchange.getMessage().getBody(String.class).isBlank()) {
-                                throw new InvalidInputException("empty value");
-                            }
-                        })
-                        .to("direct:schedule-task")
-                        .bean("offsetCommit", "commit");
+                        .choice()
+                            .when(exchange -> exchange.getMessage().getBody(String.class).isBlank())
+                                .to("direct:dead-letter")
+                            .otherwise()
+                                .to("direct:schedule-task")
+                        .end()
+                        .process(exchange -> exchange.getMessage()
+                                .getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit());
             }
         });
         return builders.toArray(RoutesBuilder[]::new);
@@ -78,22 +80,16 @@ class ErrorPolicyTest extends RouteTestSupport {
     }
 
     @Test
-    void invalidInputIsDeadLetteredWithItsOriginalBytesThenCommitted() throws Exception {
+    void aRecordTooLargeForItsTopicIsNotRetried() throws Exception {
+        AtomicInteger attempts = failKafkaWrites("schedule-task",
+                new RecordTooLargeException("larger than max.message.bytes"));
         startContext();
-        MockEndpoint deadLetter = topic(DEAD_LETTER);
-        deadLetter.expectedMessageCount(1);
-        deadLetter.expectedHeaderReceived(BridgeHeaders.ERROR_CODE, "invalid_input");
-        deadLetter.expectedHeaderReceived(BridgeHeaders.ERROR_MESSAGE, "empty value");
-        topic(PENDING).expectedMessageCount(0);
 
-        Exchange done = send("  ");
+        Exchange done = send("task-1");
 
-        assertNull(done.getException(), "invalid input is handled, not an error of the route");
-        deadLetter.assertIsSatisfied();
-        assertArrayEquals("  ".getBytes(StandardCharsets.UTF_8),
-                deadLetter.getReceivedExchanges().get(0).getMessage().getBody(byte[].class));
-        assertEquals(List.of("  "), commits, "the offset moves past the dead-lettered record");
-        topic(PENDING).assertIsSatisfied();
+        assertInstanceOf(RecordTooLargeException.class, done.getException());
+        assertEquals(1, attempts.get(), "no retry can make it fit: the poll path dead-letters it instead");
+        assertEquals(List.of(), commits);
     }
 
     @Test
@@ -126,10 +122,14 @@ class ErrorPolicyTest extends RouteTestSupport {
 
     /** Every write of the route to Kafka fails, as when the broker refuses it; returns the count of attempts. */
     private AtomicInteger failKafkaWrites(String routeId) throws Exception {
+        return failKafkaWrites(routeId, new KafkaException("the broker refused the write"));
+    }
+
+    private AtomicInteger failKafkaWrites(String routeId, KafkaException failure) throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         AdviceWith.adviceWith(context, routeId, route -> route.weaveByToUri("kafka:*").before().process(exchange -> {
             attempts.incrementAndGet();
-            throw new KafkaException("the broker refused the write");
+            throw failure;
         }));
         return attempts;
     }

@@ -1,0 +1,174 @@
+package cloud.acedata.dreamina.bridge.camel;
+
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.kafka.BatchWrite;
+import cloud.acedata.dreamina.bridge.kafka.RecordBatchWriter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.record.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code ingest-tasks} route's step for one batch of input records (camel-kafka {@code batching=true}: the body
+ * is the list of record exchanges): reads each record ({@link TaskIntake}), writes them all at once — valid ones to
+ * the pending topic, invalid ones to the dead-letter topic — waits for every acknowledgement
+ * ({@link RecordBatchWriter}), then commits the input offsets once, on the consumer's own thread.
+ *
+ * <p>A partition's offset never passes a record whose write failed ({@link OffsetCommit}); the records written after
+ * it are remembered ({@link WrittenAhead}) and skipped when read again, and a retry of the same batch skips every
+ * record of it already written. A failure is then thrown, so the error
+ * policy retries the batch and, when the retries are used up, the consumer reads again from the committed offset
+ * ({@code breakOnFirstError}). An invalid record never holds back the valid ones: it is written in the same batch.
+ *
+ * <p>Records of partitions this consumer no longer owns (taken away by a rebalance while the batch waited) are
+ * neither written nor committed: their new owner reads them from the committed offset.
+ */
+public final class IngestPoll {
+
+    private static final Logger DEAD_LETTER_LOG = LoggerFactory.getLogger("dreamina.bridge.dead-letter");
+    /** The records of this batch already written, by position in the batch: a retry of the batch skips them. */
+    static final String WRITTEN = "dreaminaIngestWritten";
+
+    private final TaskIntake intake;
+    private final BatchWriterService writer;
+    private final WrittenAhead writtenAhead;
+
+    public IngestPoll(TaskIntake intake, BatchWriterService writer, WrittenAhead writtenAhead) {
+        this.intake = intake;
+        this.writer = writer;
+        this.writtenAhead = writtenAhead;
+    }
+
+    public void ingest(Exchange batch) {
+        List<?> exchanges = batch.getMessage().getBody(List.class);
+        if (exchanges == null || exchanges.isEmpty()) {
+            return;
+        }
+        BitSet writtenBefore = batch.getProperty(WRITTEN, BitSet.class);
+        if (writtenBefore == null) {
+            writtenBefore = new BitSet(exchanges.size());
+            batch.setProperty(WRITTEN, writtenBefore);
+        }
+        DefaultKafkaManualCommit first = manualCommit(((Exchange) exchanges.get(0)).getMessage());
+        Consumer<?, ?> consumer = first.getCamelExchangePayload().consumer;
+        Set<TopicPartition> owned = consumer.assignment();
+
+        List<Entry> entries = new ArrayList<>(exchanges.size());
+        List<TaskIntake.Intake> intakes = new ArrayList<>(exchanges.size());
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(exchanges.size());
+        for (int item = 0; item < exchanges.size(); item++) {
+            Message message = ((Exchange) exchanges.get(item)).getMessage();
+            DefaultKafkaManualCommit commit = manualCommit(message);
+            TopicPartition partition = commit.getPartition();
+            long offset = commit.getRecordOffset();
+            if (!owned.contains(partition)) {
+                continue; // taken away by a rebalance: its new owner reads it from the committed offset
+            }
+            if (writtenBefore.get(item) || writtenAhead.contains(partition, offset)) {
+                entries.add(new Entry(item, partition, offset, -1));
+                continue;
+            }
+            TaskIntake.Intake read = intake.read(inputRecord(message, partition, offset));
+            entries.add(new Entry(item, partition, offset, records.size()));
+            intakes.add(read);
+            records.add(read.record());
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+
+        BatchWrite write = writer.writer().writeAll(records);
+
+        OffsetCommit positions = new OffsetCommit();
+        for (Entry entry : entries) {
+            boolean written = entry.writeIndex() < 0 || write.written(entry.writeIndex());
+            positions.add(entry.partition(), entry.offset(), written);
+            if (entry.writeIndex() >= 0 && written) {
+                // Remembered until a commit has passed it, also when the commit below fails (a rebalance): the
+                // record is not written twice when this process reads it again, nor by a retry of this batch.
+                writtenBefore.set(entry.item());
+                writtenAhead.add(entry.partition(), entry.offset());
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> commitOffsets = positions.offsets();
+        consumer.commitSync(commitOffsets, Duration.ofMillis(first.getCommitTimeout()));
+        writtenAhead.committed(commitOffsets);
+
+        for (int i = 0; i < intakes.size(); i++) {
+            if (intakes.get(i).deadLetter() && write.written(i)) {
+                logDeadLetter(intakes.get(i).record());
+            }
+        }
+        if (!write.allWritten()) {
+            Exception failure = write.failure(write.firstFailed());
+            throw new KafkaException(write.failedCount() + " of " + records.size() + " input records not written; "
+                    + "offsets held at " + commitOffsets + "; first failure: " + failure, failure);
+        }
+    }
+
+    /**
+     * One input record of the batch: its position in the batch, where it was read, and its index in the list of
+     * records written now (-1: written before, skipped).
+     */
+    private record Entry(int item, TopicPartition partition, long offset, int writeIndex) {
+    }
+
+    /** The record's partition and offset as the consumer read them (a header no input record can forge). */
+    private static DefaultKafkaManualCommit manualCommit(Message message) {
+        DefaultKafkaManualCommit commit = message.getHeader(KafkaConstants.MANUAL_COMMIT,
+                DefaultKafkaManualCommit.class);
+        if (commit == null) {
+            throw new IllegalStateException("No manual commit on an input record: the ingest route needs "
+                    + "allowManualCommit=true, autoCommitEnable=false and batching=true");
+        }
+        return commit;
+    }
+
+    /** The input record as the consumer read it; key and value as raw bytes, headers as on the record. */
+    private static ConsumerRecord<byte[], byte[]> inputRecord(Message message, TopicPartition partition, long offset) {
+        Object headers = message.getHeader(KafkaConstants.HEADERS);
+        if (!(headers instanceof Headers recordHeaders)) {
+            throw new IllegalStateException("No record headers (" + KafkaConstants.HEADERS + ") on the input record "
+                    + partition + "@" + offset);
+        }
+        byte[] key = message.getHeader(KafkaConstants.KEY, byte[].class);
+        byte[] value = message.getBody(byte[].class);
+        return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, ConsumerRecord.NO_TIMESTAMP,
+                TimestampType.NO_TIMESTAMP_TYPE, ConsumerRecord.NULL_SIZE, ConsumerRecord.NULL_SIZE, key, value,
+                recordHeaders, Optional.empty());
+    }
+
+    private static void logDeadLetter(ProducerRecord<byte[], byte[]> record) {
+        if (DEAD_LETTER_LOG.isWarnEnabled()) {
+            DEAD_LETTER_LOG.warn("Dead-lettered {}/{}@{} (key {}, task null): {} {}",
+                    header(record, BridgeHeaders.ORIGIN_TOPIC), header(record, BridgeHeaders.ORIGIN_PARTITION),
+                    header(record, BridgeHeaders.ORIGIN_OFFSET),
+                    record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+                    header(record, BridgeHeaders.ERROR_CODE), header(record, BridgeHeaders.ERROR_MESSAGE));
+        }
+    }
+
+    private static String header(ProducerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

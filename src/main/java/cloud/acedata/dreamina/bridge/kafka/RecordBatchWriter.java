@@ -1,0 +1,75 @@
+package cloud.acedata.dreamina.bridge.kafka;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Writes a list of records at once and says which of them Kafka acknowledged: every record is handed to the
+ * producer first (so they travel in batches, not one round trip each), then every acknowledgement is awaited —
+ * all of them, also after a failure, so that the caller knows the fate of each record and none is still in flight
+ * when it commits or retries.
+ *
+ * <p>Why not camel-kafka's producer with a list body: in synchronous mode it awaits the acknowledgements in order
+ * and throws at the first failure, leaving the records after it unawaited and not saying which of them were written,
+ * so a caller could neither commit the records before the failure nor avoid writing the ones after it twice.
+ *
+ * <p>The wait for each acknowledgement is bounded by the producer's own {@code delivery.timeout.ms} (and
+ * {@code max.block.ms} for a missing topic's metadata). Thread-safe when the producer is (Kafka's is).
+ */
+public final class RecordBatchWriter {
+
+    private final Producer<byte[], byte[]> producer;
+
+    public RecordBatchWriter(Producer<byte[], byte[]> producer) {
+        this.producer = producer;
+    }
+
+    /**
+     * Sends {@code records} and waits until each one is acknowledged or has failed.
+     *
+     * @return the outcome of each record, by index
+     */
+    public BatchWrite writeAll(List<ProducerRecord<byte[], byte[]>> records) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+        List<Exception> failures = new ArrayList<>(records.size());
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            try {
+                sent.add(producer.send(record));
+                failures.add(null);
+            } catch (RuntimeException e) {
+                // A send refused before it was queued (e.g. serialization, a closed producer): this record's failure.
+                sent.add(null);
+                failures.add(e);
+            }
+        }
+        boolean interrupted = false;
+        for (int i = 0; i < sent.size(); i++) {
+            Future<RecordMetadata> future = sent.get(i);
+            if (future == null) {
+                continue;
+            }
+            while (true) {
+                try {
+                    future.get();
+                    break;
+                } catch (ExecutionException e) {
+                    failures.set(i, e.getCause() instanceof Exception cause ? cause : e);
+                    break;
+                } catch (InterruptedException e) {
+                    // Keep waiting: returning now would leave records in flight behind a commit or a retry.
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return new BatchWrite(failures);
+    }
+}
