@@ -1,0 +1,51 @@
+package cloud.acedata.dreamina.bridge.bench;
+
+import cloud.acedata.dreamina.bridge.support.TestTopics;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+
+import java.time.Duration;
+
+/** The {@link BaselineRoute} in a Camel context of its own. */
+final class BaselineSubject implements Subject {
+
+    private final CamelContext context;
+    private final String group;
+
+    private BaselineSubject(CamelContext context, String group) {
+        this.context = context;
+        this.group = group;
+    }
+
+    static BaselineSubject start(String bootstrapServers, String apiBaseUrl, TestTopics topics, int consumers,
+                                 Duration cadence) throws Exception {
+        CamelContext context = new DefaultCamelContext();
+        KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
+        kafka.getConfiguration().setBrokers(bootstrapServers);
+        // The same stop behaviour as the bridge's configuration: a short poll, so that stopping does not wait 5 s.
+        kafka.getConfiguration().setPollTimeoutMs(500L);
+        // Loops in flight are not waited for at the end of a run (the default is 45 s each).
+        context.getShutdownStrategy().setTimeout(5);
+        context.getShutdownStrategy().setShutdownNowOnTimeout(true);
+        context.addRoutes(new BaselineRoute(topics.in(), topics.out(), topics.dlq(), topics.group(), consumers,
+                apiBaseUrl, BenchSettings.TOKEN, cadence, Duration.ofHours(1)));
+        context.start();
+        return new BaselineSubject(context, topics.group());
+    }
+
+    @Override
+    public String kind() {
+        return "baseline";
+    }
+
+    @Override
+    public String inputGroup() {
+        return group;
+    }
+
+    @Override
+    public void close() {
+        context.stop();
+    }
+}
