@@ -3,10 +3,12 @@ package cloud.acedata.dreamina.bridge.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The route a user would write in an afternoon to do the bridge's job: for each task id on the input topic, inside
@@ -31,6 +33,8 @@ final class BaselineRoute extends RouteBuilder {
     private final String token;
     private final Duration cadence;
     private final int maxPolls;
+    /** The benchmark's plumbing, not the user's route: ends every loop at the end of a run, so that it stops cleanly. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     BaselineRoute(String inputTopic, String outputTopic, String deadLetterTopic, String group, int consumers,
                   String apiBaseUrl, String token, Duration cadence, Duration maxWait) {
@@ -53,8 +57,9 @@ final class BaselineRoute extends RouteBuilder {
                 .setProperty("taskId", body())
                 .setProperty("status", constant(""))
                 .setProperty("polls", constant(0))
-                .loopDoWhile(simple("${exchangeProperty.status} != 'done' && ${exchangeProperty.status} != 'failed'"
-                        + " && ${exchangeProperty.polls} < " + maxPolls))
+                .loopDoWhile(PredicateBuilder.and(exchange -> !stopping.get(),
+                        simple("${exchangeProperty.status} != 'done' && ${exchangeProperty.status} != 'failed'"
+                                + " && ${exchangeProperty.polls} < " + maxPolls)))
                     .delay(cadence.toMillis())
                     .setBody(simple("{\"action\":\"retrieve\",\"id\":\"${exchangeProperty.taskId}\"}"))
                     .setHeader(Exchange.HTTP_METHOD, constant("POST"))
@@ -71,6 +76,11 @@ final class BaselineRoute extends RouteBuilder {
                     .otherwise()
                         .to("kafka:" + deadLetterTopic)
                 .end();
+    }
+
+    /** Ends the loops in flight (within one cadence): the route can then stop without interrupting anything. */
+    void endLoops() {
+        stopping.set(true);
     }
 
     /** status = response.data.status when there is a video (or a failure), "" while not finished or on an error. */

@@ -11,10 +11,12 @@ import java.time.Duration;
 final class BaselineSubject implements Subject {
 
     private final CamelContext context;
+    private final BaselineRoute route;
     private final String group;
 
-    private BaselineSubject(CamelContext context, String group) {
+    private BaselineSubject(CamelContext context, BaselineRoute route, String group) {
         this.context = context;
+        this.route = route;
         this.group = group;
     }
 
@@ -25,13 +27,11 @@ final class BaselineSubject implements Subject {
         kafka.getConfiguration().setBrokers(bootstrapServers);
         // The same stop behaviour as the bridge's configuration: a short poll, so that stopping does not wait 5 s.
         kafka.getConfiguration().setPollTimeoutMs(500L);
-        // Loops in flight are not waited for at the end of a run (the default is 45 s each).
-        context.getShutdownStrategy().setTimeout(5);
-        context.getShutdownStrategy().setShutdownNowOnTimeout(true);
-        context.addRoutes(new BaselineRoute(topics.in(), topics.out(), topics.dlq(), topics.group(), consumers,
-                apiBaseUrl, BenchSettings.TOKEN, cadence, Duration.ofHours(1)));
+        BaselineRoute route = new BaselineRoute(topics.in(), topics.out(), topics.dlq(), topics.group(), consumers,
+                apiBaseUrl, BenchSettings.TOKEN, cadence, Duration.ofHours(1));
+        context.addRoutes(route);
         context.start();
-        return new BaselineSubject(context, topics.group());
+        return new BaselineSubject(context, route, topics.group());
     }
 
     @Override
@@ -46,6 +46,8 @@ final class BaselineSubject implements Subject {
 
     @Override
     public void close() {
+        // Its loops end within a cadence (their tasks go to the dead-letter topic, after the measurement).
+        route.endLoops();
         context.stop();
     }
 }
