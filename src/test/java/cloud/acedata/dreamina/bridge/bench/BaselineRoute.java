@@ -60,7 +60,8 @@ final class BaselineRoute extends RouteBuilder {
                 .loopDoWhile(PredicateBuilder.and(exchange -> !stopping.get(),
                         simple("${exchangeProperty.status} != 'done' && ${exchangeProperty.status} != 'failed'"
                                 + " && ${exchangeProperty.polls} < " + maxPolls)))
-                    .delay(cadence.toMillis())
+                    // delay is a block in the Java DSL: closed at once, or the rest of the route would run inside it
+                    .delay(cadence.toMillis()).end()
                     .setBody(simple("{\"action\":\"retrieve\",\"id\":\"${exchangeProperty.taskId}\"}"))
                     .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                     .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
