@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge.bench;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
+import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
@@ -34,7 +35,7 @@ class BaselineRouteIT {
     void pollsEachTaskOnItsOwnUntilItIsFinishedThenPublishesOrDeadLettersIt() throws Exception {
         TestTopics topics = TestTopics.unique("baseline");
         try (KafkaTestClient kafka = KafkaTestClient.ofSharedBroker();
-             TasksApiSimulator api = new TasksApiSimulator(BenchSettings.TOKEN).start()) {
+             TasksApiSimulator api = new TasksApiSimulator(Canary.TOKEN).start()) {
             kafka.createTopic(topics.in(), 2);
             kafka.createTopic(topics.out(), 1);
             kafka.createTopic(topics.dlq(), 1);
@@ -42,7 +43,7 @@ class BaselineRouteIT {
             SimulatedTask failed = api.createTask(TaskScript.failed(Duration.ZERO));
 
             try (BaselineSubject baseline = BaselineSubject.start(KafkaBroker.bootstrapServers(), api.baseUrl(),
-                    topics, 2, CADENCE)) {
+                    Canary.TOKEN, topics, 2, CADENCE)) {
                 kafka.send(topics.in(), done.id(), done.id().getBytes(StandardCharsets.UTF_8));
                 kafka.send(topics.in(), failed.id(), failed.id().getBytes(StandardCharsets.UTF_8));
 

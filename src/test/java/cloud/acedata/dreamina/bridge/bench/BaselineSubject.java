@@ -20,15 +20,15 @@ final class BaselineSubject implements Subject {
         this.group = group;
     }
 
-    static BaselineSubject start(String bootstrapServers, String apiBaseUrl, TestTopics topics, int consumers,
-                                 Duration cadence) throws Exception {
+    static BaselineSubject start(String bootstrapServers, String apiBaseUrl, String token, TestTopics topics,
+                                 int consumers, Duration cadence) throws Exception {
         CamelContext context = new DefaultCamelContext();
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrapServers);
         // The same stop behaviour as the bridge's configuration: a short poll, so that stopping does not wait 5 s.
         kafka.getConfiguration().setPollTimeoutMs(500L);
         BaselineRoute route = new BaselineRoute(topics.in(), topics.out(), topics.dlq(), topics.group(), consumers,
-                apiBaseUrl, BenchSettings.TOKEN, cadence, Duration.ofHours(1));
+                apiBaseUrl, token, cadence, Duration.ofHours(1));
         context.addRoutes(route);
         context.start();
         return new BaselineSubject(context, route, topics.group());

@@ -87,7 +87,7 @@ final class WorkloadRun implements AutoCloseable {
         liveHeapBeforeMb = ResourceSampler.liveHeapMb();
         ThreadCpu cpu = new ThreadCpu();
         if (baseline) {
-            subject = BaselineSubject.start(env.bootstrapServers(), api.baseUrl(), topics,
+            subject = BaselineSubject.start(env.bootstrapServers(), api.baseUrl(), BenchSettings.TOKEN, topics,
                     env.settings().baselineConsumers(), cadence);
             result.setting("baseline", Map.of("consumers", env.settings().baselineConsumers(),
                     "maxPollRecords", 1, "cadenceMs", cadence.toMillis(), "requestPerPoll", "retrieve (one task)"));
