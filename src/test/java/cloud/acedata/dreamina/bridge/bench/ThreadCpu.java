@@ -93,6 +93,17 @@ final class ThreadCpu {
         return families;
     }
 
+    /** CPU seconds since {@link #start()} of the subject's threads, by family, the busiest first. */
+    synchronized Map<String, Double> secondsByFamily() {
+        Map<String, Double> byFamily = new HashMap<>();
+        last.forEach((id, cpu) -> byFamily.merge(family(names.get(id)),
+                (cpu - atStart.getOrDefault(id, 0L)) / 1e9, Double::sum));
+        Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        byFamily.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), Stats.round(e.getValue(), 3)));
+        return sorted;
+    }
+
     /** Threads that started after the subject but were not counted as its own, by family: to check the split. */
     synchronized Map<String, Integer> otherFamilies() {
         Map<String, Integer> families = new TreeMap<>();
@@ -137,12 +148,12 @@ final class ThreadCpu {
                 || name.startsWith("raft-") || name.startsWith("metadata-") || name.startsWith("ThrottledChannelReaper");
     }
 
-    /** A thread's name without its trailing number: {@code kafka-scheduler-3} and {@code kafka-scheduler-7} are one family. */
+    /**
+     * A thread's name without its numbers at the end and after {@code #} or {@code camel-}: {@code kafka-scheduler-3}
+     * and {@code kafka-scheduler-7} are one family, so are {@code Camel (camel-1) thread #8 - Split} and
+     * {@code Camel (camel-1) thread #9 - Split}.
+     */
     static String family(String name) {
-        int end = name.length();
-        while (end > 0 && Character.isDigit(name.charAt(end - 1))) {
-            end--;
-        }
-        return name.substring(0, end);
+        return name.replaceAll("(#|camel-)\\d+", "$1").replaceAll("\\d+$", "");
     }
 }

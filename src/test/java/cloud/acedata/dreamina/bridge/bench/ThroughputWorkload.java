@@ -50,6 +50,8 @@ final class ThroughputWorkload implements Workload {
                     Target.atMost(0.2));
             r.row("CPU s: " + r.subject() + " threads / whole JVM", WorkloadResult.format(r.number("cpuSeconds"))
                     + " / " + WorkloadResult.format(r.number("processCpuSeconds")));
+            r.row("where the " + r.subject() + "'s CPU went (s, busiest thread families)",
+                    String.valueOf(run.sampler().cpu().secondsByFamily().entrySet().stream().limit(4).toList()));
             r.row("peak heap, whole JVM (sampled / pool peaks)", WorkloadResult.format(r.number("heapPeakMb"))
                     + " / " + WorkloadResult.format(r.number("heapPoolPeaksMb")) + " MB");
             r.row("peak RSS, whole JVM (sampled / VmHWM)", WorkloadResult.format(r.number("rssPeakMb")) + " / "

@@ -211,6 +211,7 @@ final class WorkloadRun implements AutoCloseable {
                 .figure("vmHwmMb", resources.vmHwmMb())
                 .figure("vmHwmSinceRunStart", resources.hwmReset())
                 .figure("liveHeapBeforeSubjectMb", liveHeapBeforeMb)
+                .figure("cpuSecondsByThreadFamily", sampler.cpu().secondsByFamily())
                 .figure("subjectThreads", sampler.cpu().families())
                 .figure("otherNewThreads", sampler.cpu().otherFamilies());
         return result;
