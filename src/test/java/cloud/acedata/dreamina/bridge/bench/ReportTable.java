@@ -20,7 +20,7 @@ final class ReportTable {
         out.println("| figure | value | target | met |");
         out.println("|---|---|---|---|");
         for (WorkloadResult.Row row : result.rows()) {
-            out.println("| " + row.figure() + " | " + row.value() + " | " + text(row.target()) + " | "
+            out.println("| " + cell(row.figure()) + " | " + cell(row.value()) + " | " + text(row.target()) + " | "
                     + met(row.met()) + " |");
         }
         result.notes().forEach(note -> out.println("note: " + note));
@@ -34,11 +34,16 @@ final class ReportTable {
         out.println("|---|---|---|---|---|---|");
         for (WorkloadResult result : results) {
             for (WorkloadResult.Row row : result.rows()) {
-                out.println("| " + result.workload() + " | " + result.subject() + " | " + row.figure() + " | "
-                        + row.value() + " | " + text(row.target()) + " | " + met(row.met()) + " |");
+                out.println("| " + result.workload() + " | " + result.subject() + " | " + cell(row.figure()) + " | "
+                        + cell(row.value()) + " | " + text(row.target()) + " | " + met(row.met()) + " |");
             }
         }
         out.flush();
+    }
+
+    /** A table cell: a '|' inside (Kafka's thread names have one) would end it. */
+    static String cell(String value) {
+        return value.replace("|", "\\|");
     }
 
     private static String text(String value) {

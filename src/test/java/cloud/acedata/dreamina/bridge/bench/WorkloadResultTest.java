@@ -32,6 +32,11 @@ class WorkloadResultTest {
     }
 
     @Test
+    void aBarInsideACellIsEscaped() {
+        assertEquals("kafka-producer-network-thread \\| producer-1", ReportTable.cell("kafka-producer-network-thread | producer-1"));
+    }
+
+    @Test
     void theBaselineIsShownWithoutTheBridgesTargets() {
         WorkloadResult.Row row = new WorkloadResult("trickle", "baseline")
                 .row("API requests per completed task", 11, "", Target.atMost(0.55)).rows().get(0);
