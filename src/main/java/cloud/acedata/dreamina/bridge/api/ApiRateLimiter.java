@@ -14,8 +14,8 @@ import java.util.Objects;
  * Client-side rate limit for calls to the Tasks API: never more than N requests in any one-second window.
  *
  * <p>The vendor allows 60 polling requests per second per token by default and advises capping the rate on the
- * client rather than relying on 429s (faq/concurrency.mdx). The limit holds for one token and one process: give
- * every caller that shares a token the same instance.
+ * client rather than relying on 429s (docs/tasks-api.md, "Rate limit and cadence"). Every caller of one process
+ * shares one instance; the instances of a consumer group share the budget by {@link #share}.
  *
  * <p>Why it holds: the bucket has capacity 1 and refills greedily one token every {@code P} nanoseconds, so any
  * two granted requests are at least {@code P} apart and {@code N+1} granted requests span at least {@code N*P}.

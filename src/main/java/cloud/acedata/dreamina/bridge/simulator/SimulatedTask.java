@@ -1,15 +1,21 @@
 package cloud.acedata.dreamina.bridge.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One task known to the simulator. Immutable: its state at any moment follows from its {@link TaskScript} and
- * the time elapsed since its creation.
+ * One task known to the simulator. Its state at any moment follows from its {@link TaskScript}, the time elapsed
+ * since its creation and, for a script that {@linkplain TaskScript#fromFirstPoll() counts from the first poll}, the
+ * time of the first request that named it. Thread-safe.
  */
 public final class SimulatedTask {
 
@@ -27,6 +33,11 @@ public final class SimulatedTask {
     private final String videoUrl;
     private final Instant createdAt;
     private final long createdNanos;
+    /** {@link System#nanoTime()} of the first request naming the task; 0 until then. */
+    private final AtomicLong firstPolledNanos = new AtomicLong();
+    private final AtomicInteger polls = new AtomicInteger();
+    /** The finished detail never changes: serialized once, at the first answer that shows it. */
+    private volatile byte[] finishedDetail;
 
     SimulatedTask(String id, String traceId, TaskScript script) {
         this.id = Objects.requireNonNull(id, "id");
@@ -77,6 +88,45 @@ public final class SimulatedTask {
         return phase() == Phase.FINISHED;
     }
 
+    /** Requests (retrieve or retrieve_batch) that named this task and reached an answer. */
+    public int polls() {
+        return polls.get();
+    }
+
+    /**
+     * When the task finished (or will finish), wall clock: what a detection latency is measured from. Empty for a
+     * task that never finishes, and for one that counts from its first poll and was never polled.
+     */
+    public Optional<Instant> finishedAt() {
+        long finishNanos = finishNanos();
+        if (finishNanos == Long.MIN_VALUE) {
+            return Optional.empty();
+        }
+        return Optional.of(createdAt.plusNanos(finishNanos - createdNanos));
+    }
+
+    /** Counts one request naming the task at {@code nowNanos}: the first one starts a first-poll script's clock. */
+    void polledAt(long nowNanos) {
+        polls.incrementAndGet();
+        // 0 means "never polled": a nanoTime of exactly 0 is nudged to 1.
+        firstPolledNanos.compareAndSet(0, nowNanos == 0 ? 1 : nowNanos);
+    }
+
+    /** nanoTime at which the task finishes; Long.MIN_VALUE when unknown or never. */
+    private long finishNanos() {
+        if (script.finishAfter() == null || script.outcome() == TaskScript.Outcome.NEVER) {
+            return Long.MIN_VALUE;
+        }
+        long start = createdNanos;
+        if (script.countsFromFirstPoll()) {
+            start = firstPolledNanos.get();
+            if (start == 0) {
+                return Long.MIN_VALUE;
+            }
+        }
+        return start + script.finishAfter().toNanos();
+    }
+
     Phase phaseAt(long nowNanos) {
         long age = nowNanos - createdNanos;
         long visible = script.visibleAfter().toNanos();
@@ -86,6 +136,15 @@ public final class SimulatedTask {
         if (script.finishAfter() == null) {
             return Phase.PENDING;
         }
+        long clockStart = createdNanos;
+        if (script.countsFromFirstPoll()) {
+            clockStart = firstPolledNanos.get();
+            if (clockStart == 0) {
+                return Phase.PENDING; // nobody asked yet: its clock has not started
+            }
+            visible = 0;
+            age = nowNanos - clockStart;
+        }
         long finish = script.finishAfter().toNanos();
         if (age >= finish && script.outcome() != TaskScript.Outcome.NEVER) {
             return Phase.FINISHED;
@@ -93,6 +152,31 @@ public final class SimulatedTask {
         // "pending" during the first half of the visible, unfinished span, then "processing".
         long processingFrom = visible + Math.max(0, finish - visible) / 2;
         return age < processingFrom ? Phase.PENDING : Phase.PROCESSING;
+    }
+
+    /**
+     * {@link #detailAt} as JSON bytes, or {@code null} while not yet visible; a finished detail is serialized once
+     * (it never changes), so that answering many finished tasks costs a copy, not a serialization.
+     */
+    byte[] detailBytesAt(long nowNanos, ObjectMapper json) {
+        byte[] cached = finishedDetail;
+        if (cached != null) {
+            return cached;
+        }
+        Phase phase = phaseAt(nowNanos);
+        ObjectNode detail = detailAt(nowNanos);
+        if (detail == null) {
+            return null;
+        }
+        try {
+            byte[] bytes = json.writeValueAsBytes(detail);
+            if (phase == Phase.FINISHED) {
+                finishedDetail = bytes;
+            }
+            return bytes;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a task detail", e);
+        }
     }
 
     /** The task detail as the API answers it at {@code nowNanos}, or {@code null} while not yet visible. */
@@ -115,9 +199,9 @@ public final class SimulatedTask {
         detail.put("started_at", createdAt.plus(script.visibleAfter()).toString());
         if (phase == Phase.FINISHED) {
             // finished_at and elapsed only once finished (docs/tasks-api.md, "Task detail").
-            Duration finishAfter = script.finishAfter();
-            detail.put("finished_at", createdAt.plus(finishAfter).toString());
-            detail.put("elapsed", finishAfter.toMillis() / 1000.0);
+            Instant finishedAt = finishedAt().orElseThrow();
+            detail.put("finished_at", finishedAt.toString());
+            detail.put("elapsed", Duration.between(createdAt, finishedAt).toMillis() / 1000.0);
         }
         return detail;
     }

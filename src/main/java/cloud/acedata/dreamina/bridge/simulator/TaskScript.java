@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a simulated task behaves over time, measured from its creation.
+ * How a simulated task behaves over time, measured from its creation (or, for {@code finishAfter}, from its first
+ * poll when {@code countsFromFirstPoll}: a task that takes its time from the moment a client first asks about it).
  *
  * <ul>
  *   <li>Before {@code visibleAfter} the API answers {@code {}} for it and leaves it out of batch answers
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param errorMessage  the {@code response.error.message} of a RESPONSE_FAILED task
  * @param imageUrl      the creation request's image_url, or {@code null} for a generated one
  * @param audioUrl      the creation request's audio_url, or {@code null} for a generated one
+ * @param countsFromFirstPoll {@code finishAfter} counts from the first request naming the task, not from its creation
  */
 public record TaskScript(
         Outcome outcome,
@@ -32,7 +34,8 @@ public record TaskScript(
         String errorCode,
         String errorMessage,
         String imageUrl,
-        String audioUrl) {
+        String audioUrl,
+        boolean countsFromFirstPoll) {
 
     /** What a task ends as. */
     public enum Outcome {
@@ -46,6 +49,12 @@ public record TaskScript(
         RESPONSE_FAILED,
         /** Never finishes: "pending" (then "processing" if a finishAfter is given) forever. */
         NEVER
+    }
+
+    /** A script whose {@code finishAfter} counts from the task's creation. */
+    public TaskScript(Outcome outcome, Duration visibleAfter, Duration finishAfter, String failureStatus,
+                      String errorCode, String errorMessage, String imageUrl, String audioUrl) {
+        this(outcome, visibleAfter, finishAfter, failureStatus, errorCode, errorMessage, imageUrl, audioUrl, false);
     }
 
     public TaskScript {
@@ -98,17 +107,26 @@ public record TaskScript(
     /** This script, but unknown to the API for {@code delay} after creation. */
     public TaskScript visibleAfter(Duration delay) {
         return new TaskScript(outcome, delay, finishAfter, failureStatus, errorCode, errorMessage, imageUrl,
-                audioUrl);
+                audioUrl, countsFromFirstPoll);
     }
 
     public TaskScript withFailureStatus(String status) {
         return new TaskScript(outcome, visibleAfter, finishAfter, Objects.requireNonNull(status, "status"),
-                errorCode, errorMessage, imageUrl, audioUrl);
+                errorCode, errorMessage, imageUrl, audioUrl, countsFromFirstPoll);
     }
 
     /** This script with the given creation inputs, echoed in {@code request} and {@code response.data}. */
     public TaskScript withInputs(String image, String audio) {
         return new TaskScript(outcome, visibleAfter, finishAfter, failureStatus, errorCode, errorMessage, image,
-                audio);
+                audio, countsFromFirstPoll);
+    }
+
+    /**
+     * This script, but {@code finishAfter} counts from the first request that names the task (a {@code retrieve} or
+     * a {@code retrieve_batch} that reaches the answer), not from its creation: "done 15 s after its first poll".
+     */
+    public TaskScript fromFirstPoll() {
+        return new TaskScript(outcome, visibleAfter, finishAfter, failureStatus, errorCode, errorMessage, imageUrl,
+                audioUrl, true);
     }
 }

@@ -183,6 +183,49 @@ class TasksApiSimulatorTest {
         assertFalse(never.isFinished());
     }
 
+    @Test
+    void aTaskCountingFromItsFirstPollFinishesThatLongAfterTheFirstRequestNamingIt() {
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ofMillis(300)).fromFirstPoll());
+        // Created long before anyone asks: its clock has not started.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(400));
+        assertTrue(task.finishedAt().isEmpty(), "no finish time before the first poll");
+        assertEquals(0, task.polls());
+
+        Instant beforeFirstPoll = Instant.now();
+        assertEquals("pending", dataOf(task).path("status").asText());
+        Instant finishedAt = task.finishedAt().orElseThrow();
+        assertFalse(finishedAt.isBefore(beforeFirstPoll.plusMillis(300)), "finishes 300 ms after the first poll");
+        assertTrue(finishedAt.isBefore(Instant.now().plusMillis(300)));
+
+        JsonNode done = pollUntil(() -> ok(post("{\"id\":\"" + task.id() + "\"}")),
+                detail -> "done".equals(detail.path("response").path("data").path("status").asText()));
+        assertFalse(Instant.now().isBefore(finishedAt), "done is answered only from finishedAt on");
+        assertEquals(finishedAt.toString(), done.path("finished_at").asText());
+        assertTrue(task.polls() >= 2);
+    }
+
+    @Test
+    void finishedAtOfACreationScriptIsCreationPlusFinishAfter() {
+        Instant before = Instant.now();
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ofSeconds(5)));
+        Instant finishedAt = task.finishedAt().orElseThrow();
+        assertFalse(finishedAt.isBefore(before.plusSeconds(5)));
+        assertTrue(finishedAt.isBefore(Instant.now().plusSeconds(5).plusMillis(1)));
+        assertTrue(simulator.createTask(TaskScript.never()).finishedAt().isEmpty());
+    }
+
+    @Test
+    void aFinishedDetailIsAnsweredIdenticallyEveryTime() {
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ZERO));
+        String retrieve = "{\"id\":\"" + task.id() + "\"}";
+        String batch = "{\"action\":\"retrieve_batch\",\"ids\":[\"" + task.id() + "\"]}";
+
+        String first = post(retrieve).body();
+        assertEquals(first, post(retrieve).body());
+        JsonNode items = ok(post(batch)).path("items");
+        assertEquals(parse(first), items.get(0));
+    }
+
     // ---------------------------------------------------------------- retrieve_batch
 
     @Test
@@ -202,6 +245,26 @@ class TasksApiSimulatorTest {
         assertEquals("done", answer.path("items").get(0).path("response").path("data").path("status").asText());
         assertEquals(pending.id(), answer.path("items").get(1).path("id").asText());
         assertEquals(1, simulator.requestCount("retrieve_batch"));
+        assertEquals(4, simulator.idsRequested());
+        assertEquals(1, done.polls());
+    }
+
+    @Test
+    void batchAnswerOfManyFinishedTasksIsValidJsonInRequestOrder() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ids.add(simulator.createTask(TaskScript.done(Duration.ZERO)).id());
+        }
+        String body = "{\"action\":\"retrieve_batch\",\"ids\":[\"" + String.join("\",\"", ids) + "\"]}";
+
+        for (int round = 0; round < 2; round++) {
+            JsonNode answer = ok(post(body));
+            assertEquals(100, answer.path("count").asInt());
+            for (int i = 0; i < 100; i++) {
+                assertEquals(ids.get(i), answer.path("items").get(i).path("id").asText());
+            }
+        }
+        assertEquals(200, simulator.idsRequested());
     }
 
     // ---------------------------------------------------------------- errors
@@ -430,7 +493,9 @@ class TasksApiSimulatorTest {
         assertEquals(3, timestamps.size());
         assertTrue(timestamps.get(0) <= timestamps.get(1) && timestamps.get(1) <= timestamps.get(2));
 
+        assertEquals(1, simulator.idsRequested(), "one id per retrieve that reached an answer (not the refused one), none in []");
         simulator.resetCounters();
+        assertEquals(0, simulator.idsRequested());
         assertEquals(0, simulator.requestCount());
         assertEquals(0, simulator.requestCount("retrieve"));
         assertTrue(simulator.requestTimestampsNanos().isEmpty());
