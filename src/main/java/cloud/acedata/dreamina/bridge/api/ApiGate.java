@@ -28,6 +28,15 @@ public final class ApiGate {
         }
     }
 
+    /** What the gate does now: lets requests through, backs off after a transient failure, or waits for the token. */
+    public enum State {
+        OPEN, BACKING_OFF, PAUSED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
 
     private final Clock clock;
@@ -59,6 +68,17 @@ public final class ApiGate {
 
     public synchronized boolean isOpen() {
         return !clock.instant().isBefore(openAt);
+    }
+
+    /**
+     * {@code PAUSED} while the token is refused; {@code BACKING_OFF} from a transient failure until the API answers
+     * normally again (also between two attempts); {@code OPEN} otherwise. For metrics and health, no decision.
+     */
+    public synchronized State state() {
+        if (credentialRejected) {
+            return State.PAUSED;
+        }
+        return consecutiveFailures > 0 || clock.instant().isBefore(openAt) ? State.BACKING_OFF : State.OPEN;
     }
 
     public synchronized boolean isCredentialRejected() {

@@ -31,6 +31,8 @@ public final class ApiRateLimiter {
     private final int maxRequestsPerSecond;
     private final Bucket bucket;
     private final BlockingStrategy blockingStrategy;
+    /** Told how long each {@link #acquire()} waited, in nanoseconds (metrics). */
+    private volatile java.util.function.LongConsumer waitListener = nanos -> { };
 
     /** A limiter on the system's monotonic clock. */
     public ApiRateLimiter(int maxRequestsPerSecond) {
@@ -68,7 +70,13 @@ public final class ApiRateLimiter {
 
     /** Waits until one more request is allowed, then counts it. */
     public void acquire() throws InterruptedException {
+        long start = System.nanoTime();
         bucket.asBlocking().consume(1, blockingStrategy);
+        waitListener.accept(System.nanoTime() - start);
+    }
+
+    public void setWaitListener(java.util.function.LongConsumer listener) {
+        this.waitListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** Counts one more request if it is allowed now; never waits. */

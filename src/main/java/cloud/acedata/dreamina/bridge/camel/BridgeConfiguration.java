@@ -7,6 +7,7 @@ import cloud.acedata.dreamina.bridge.api.CamelTasksApi;
 import cloud.acedata.dreamina.bridge.api.JsonLimits;
 import cloud.acedata.dreamina.bridge.api.TaskPoller;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.observe.Observability;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;
 import org.apache.camel.CamelConfiguration;
@@ -45,6 +46,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         }
         LOG.info("Dreamina bridge settings: {}", settings);
         configureHttp(context, settings);
+        Observability observe = Observability.create(context, settings, INGEST_ROUTE_ID);
 
         Clock clock = Clock.systemUTC();
         Backoff backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), settings.backoffJitter(),
@@ -52,8 +54,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         ApiGate gate = new ApiGate(clock, backoff, settings.retryAfterCap(), settings.credentialRecheck());
         gate.setCredentialListener(new IngestPause(context, INGEST_ROUTE_ID));
         ProducerTemplate template = context.createProducerTemplate();
-        TaskPoller poller = new TaskPoller(new CamelTasksApi(template, "direct:call-tasks-api"),
-                new ApiRateLimiter(settings.maxRequestsPerSecond()), gate, new TaskAnswerClassifier(),
+        TaskPoller poller = new TaskPoller(observe.meter(new CamelTasksApi(template, "direct:call-tasks-api")),
+                observe.meter(new ApiRateLimiter(settings.maxRequestsPerSecond())), gate, new TaskAnswerClassifier(),
                 JsonLimits.apiMapper(), settings.pollInterval(), clock);
 
         Registry registry = context.getRegistry();
@@ -67,6 +69,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("schedulerLifecycle", lifecycle);
         context.addLifecycleStrategy(lifecycle);
         context.addStartupListener(lifecycle);
+        observe.watch(gate, lifecycle::scheduler);
+        context.addService(observe, true, true);
     }
 
     /**

@@ -1,6 +1,7 @@
 package cloud.acedata.dreamina.bridge.camel;
 
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.observe.Observability;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -69,10 +70,12 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
         KafkaClients clients = new KafkaClients(context);
         // One poll holds at most a few batches: memory stays bounded however many tasks are pending.
         int maxPollRecords = settings.batchSize() * 4;
+        Observability observe = Observability.of(context);
         scheduler = new PendingTaskScheduler(
-                () -> new KafkaConsumer<>(clients.pendingConsumer(settings.pendingConsumerGroup(), maxPollRecords)),
+                () -> observe.bind(new KafkaConsumer<>(clients.pendingConsumer(settings.pendingConsumerGroup(),
+                        maxPollRecords))),
                 settings.pendingTopic(), settings.batchSize(), settings.errorPause(),
-                tasks -> template.requestBody(POLL_ROUTE, tasks), Clock.systemUTC());
+                observe.pollHandler(template, POLL_ROUTE), Clock.systemUTC());
         scheduler.start();
     }
 

@@ -49,6 +49,10 @@ public final class PendingTaskScheduler implements Runnable {
     private volatile boolean running;
     private volatile Thread thread;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    /** For health and metrics (observe/): read by other threads. */
+    private volatile Instant lastLoopCompletedAt;
+    private volatile boolean assigned;
+    private volatile Instant oldestDue;
 
     public PendingTaskScheduler(Supplier<KafkaConsumer<String, byte[]>> consumerFactory, String topic, int batchSize,
                                 Duration errorPause, DueTaskHandler handler, Clock clock) {
@@ -97,6 +101,22 @@ public final class PendingTaskScheduler implements Runnable {
         return running && thread != null && thread.isAlive();
     }
 
+    /** When the poll loop last went round, or null before the first round. */
+    public Instant lastLoopCompletedAt() {
+        return lastLoopCompletedAt;
+    }
+
+    /** Whether the group has given this consumer its partitions (possibly none) and has not taken them away. */
+    public boolean hasAssignment() {
+        return assigned;
+    }
+
+    /** How late the oldest due task in hand (or left for an unavailable API) is; null when none is. */
+    public Duration oldestDueAge() {
+        Instant due = oldestDue;
+        return due == null ? null : Duration.between(due, clock.instant());
+    }
+
     @Override
     public void run() {
         try (KafkaConsumer<String, byte[]> c = consumer) {
@@ -115,6 +135,7 @@ public final class PendingTaskScheduler implements Runnable {
                 if (!records.isEmpty()) {
                     handle(records);
                 }
+                lastLoopCompletedAt = clock.instant();
             }
         } catch (WakeupException e) {
             LOG.info("Pending-task scheduler woken up to stop");
@@ -130,12 +151,15 @@ public final class PendingTaskScheduler implements Runnable {
         DueRecords polled = DueRecords.of(records, clock.instant());
         polled.pauses().forEach((partition, pause) -> pauseAt(partition, pause.offset(), pause.until()));
         List<DueRecords.Due> due = polled.due();
+        due.stream().map(d -> Instant.ofEpochMilli(d.task().dueAtMillis())).min(Instant::compareTo)
+                .ifPresent(oldest -> oldestDue = oldest);
         for (int from = 0; from < due.size(); from += batchSize) {
             List<DueRecords.Due> batch = due.subList(from, Math.min(due.size(), from + batchSize));
             if (!handleBatch(batch, due.subList(from, due.size()))) {
                 return;
             }
         }
+        oldestDue = null;
     }
 
     /** @return whether the batch was handled and committed */
@@ -235,11 +259,13 @@ public final class PendingTaskScheduler implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             // Newly assigned partitions start unpaused from their committed offsets.
+            assigned = true;
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             partitions.forEach(pausedUntil::remove);
+            assigned = false;
         }
     }
 }

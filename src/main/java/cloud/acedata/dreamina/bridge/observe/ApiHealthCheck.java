@@ -1,0 +1,49 @@
+package cloud.acedata.dreamina.bridge.observe;
+
+import cloud.acedata.dreamina.bridge.api.ApiGate;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Readiness as far as the Tasks API goes: DOWN while the API refuses the token, and while the API gate has been
+ * backing off (429, 5xx, I/O errors, no normal answer since) for longer than {@code dreamina.health.api-backoff-max}.
+ */
+public final class ApiHealthCheck extends AbstractHealthCheck {
+
+    private final ApiGateWatch watch;
+    private final Duration backoffMax;
+
+    public ApiHealthCheck(ApiGateWatch watch, Duration backoffMax) {
+        super("dreamina", "dreamina-api");
+        this.watch = watch;
+        this.backoffMax = backoffMax;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        return true;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        ApiGateWatch.Observed gate = watch.observe();
+        builder.detail("gate.state", gate.state().label());
+        builder.detail("gate.state.seconds", gate.lasted().toSeconds());
+        if (gate.state() == ApiGate.State.PAUSED) {
+            builder.message("the Tasks API refuses the token").down();
+        } else if (gate.state() == ApiGate.State.BACKING_OFF && gate.lasted().compareTo(backoffMax) > 0) {
+            builder.message("the Tasks API has been unavailable for more than " + backoffMax.toSeconds() + " s")
+                    .down();
+        } else {
+            builder.up();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package cloud.acedata.dreamina.bridge.observe;
+
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * Counts the bridge's Kafka writes from Camel's exchange events, so that no route has to call a meter: an
+ * acknowledged write to the output topic is a published task, to the dead-letter topic a dead letter (by its
+ * {@code dreamina.error.code}); from the ingest route, a write to the pending topic is an accepted input record and a
+ * dead letter an invalid one. Every redelivery is a retried Kafka write (the error policy redelivers nothing else).
+ */
+public final class KafkaWriteMeter extends EventNotifierSupport {
+
+    private final BridgeMetrics metrics;
+    private final String ingestRouteId;
+    private final String outputTopic;
+    private final String deadLetterTopic;
+    private final String pendingTopic;
+
+    public KafkaWriteMeter(BridgeMetrics metrics, String ingestRouteId, String outputTopic, String deadLetterTopic,
+                           String pendingTopic) {
+        this.metrics = metrics;
+        this.ingestRouteId = ingestRouteId;
+        this.outputTopic = outputTopic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.pendingTopic = pendingTopic;
+        setIgnoreCamelContextEvents(true);
+        setIgnoreCamelContextInitEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.ExchangeSentEvent || event instanceof CamelEvent.ExchangeRedeliveryEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        if (event instanceof CamelEvent.ExchangeRedeliveryEvent) {
+            metrics.kafkaWriteRetry();
+        } else if (event instanceof CamelEvent.ExchangeSentEvent sent) {
+            sent(sent.getEndpoint(), sent.getExchange());
+        }
+    }
+
+    void sent(Endpoint endpoint, Exchange exchange) {
+        if (!(endpoint instanceof KafkaEndpoint kafka) || exchange.getException() != null) {
+            return;
+        }
+        String topic = kafka.getConfiguration().getTopic();
+        boolean fromIngest = ingestRouteId.equals(exchange.getFromRouteId());
+        if (outputTopic.equals(topic)) {
+            metrics.published();
+        } else if (deadLetterTopic.equals(topic)) {
+            metrics.deadLettered(exchange.getMessage().getHeader(BridgeHeaders.ERROR_CODE, String.class));
+            if (fromIngest) {
+                metrics.ingested("invalid");
+            }
+        } else if (pendingTopic.equals(topic) && fromIngest) {
+            metrics.ingested("accepted");
+        }
+    }
+}
