@@ -122,7 +122,7 @@ public final class BridgeMetrics {
                     return d == null ? 0 : d.toMillis() / 1000.0;
                 })
                 .description("How long the oldest due task has waited past its due time").baseUnit("seconds")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     /** Credential state (1 while the API refuses the token) and the gate's state (1 on the current one). */

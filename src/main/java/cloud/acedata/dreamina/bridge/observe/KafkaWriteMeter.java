@@ -36,13 +36,17 @@ public final class KafkaWriteMeter extends EventNotifierSupport {
         setIgnoreExchangeCreatedEvent(true);
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
-        setIgnoreExchangeSendingEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
+    /**
+     * Camel emits a sent event only when a notifier took the sending event before it (it times the send then), so
+     * the sending event is taken too, and ignored.
+     */
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeSentEvent || event instanceof CamelEvent.ExchangeRedeliveryEvent;
+        return event instanceof CamelEvent.ExchangeSendingEvent || event instanceof CamelEvent.ExchangeSentEvent
+                || event instanceof CamelEvent.ExchangeRedeliveryEvent;
     }
 
     @Override

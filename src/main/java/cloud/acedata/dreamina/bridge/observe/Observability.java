@@ -70,6 +70,8 @@ public final class Observability extends ServiceSupport {
         context.getRegistry().bind("metricsRegistry", o.registry);
         context.getComponent("kafka", KafkaComponent.class)
                 .setKafkaClientFactory(new MeteredKafkaClientFactory(o.kafkaMeters));
+        // Exchange events are only emitted when some notifier was known as the routes were built.
+        context.getCamelContextExtension().setEventNotificationApplicable(true);
         context.getManagementStrategy().addEventNotifier(new KafkaWriteMeter(o.metrics, ingestRouteId,
                 settings.outputTopic(), settings.deadLetterTopic(), settings.pendingTopic()));
         return o;
