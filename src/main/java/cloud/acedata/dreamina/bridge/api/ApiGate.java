@@ -28,14 +28,8 @@ public final class ApiGate {
         }
     }
 
-    /** What the gate does now: lets requests through, backs off after a transient failure, or waits for the token. */
-    public enum State {
-        OPEN, BACKING_OFF, PAUSED;
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
+    /** What the gate lets through now: everything, nothing until a backoff has passed, nothing until a re-check. */
+    public enum State { OPEN, BACKING_OFF, PAUSED }
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
 
@@ -70,15 +64,11 @@ public final class ApiGate {
         return !clock.instant().isBefore(openAt);
     }
 
-    /**
-     * {@code PAUSED} while the token is refused; {@code BACKING_OFF} from a transient failure until the API answers
-     * normally again (also between two attempts); {@code OPEN} otherwise. For metrics and health, no decision.
-     */
     public synchronized State state() {
         if (credentialRejected) {
             return State.PAUSED;
         }
-        return consecutiveFailures > 0 || clock.instant().isBefore(openAt) ? State.BACKING_OFF : State.OPEN;
+        return isOpen() ? State.OPEN : State.BACKING_OFF;
     }
 
     public synchronized boolean isCredentialRejected() {

@@ -8,17 +8,19 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Readiness as far as the Tasks API goes: DOWN while the API refuses the token, and while the API gate has been
- * backing off (429, 5xx, I/O errors, no normal answer since) for longer than {@code dreamina.health.api-backoff-max}.
+ * Readiness as far as the Tasks API goes: DOWN while the API refuses the token (the gate is paused), and while the
+ * API has given no normal answer (429, 5xx, I/O errors only) for longer than {@code dreamina.health.api-backoff-max}.
  */
 public final class ApiHealthCheck extends AbstractHealthCheck {
 
     private final ApiGateWatch watch;
+    private final ApiAvailability availability;
     private final Duration backoffMax;
 
-    public ApiHealthCheck(ApiGateWatch watch, Duration backoffMax) {
+    public ApiHealthCheck(ApiGateWatch watch, ApiAvailability availability, Duration backoffMax) {
         super("dreamina", "dreamina-api");
         this.watch = watch;
+        this.availability = availability;
         this.backoffMax = backoffMax;
     }
 
@@ -35,11 +37,13 @@ public final class ApiHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         ApiGateWatch.Observed gate = watch.observe();
-        builder.detail("gate.state", gate.state().label());
+        Duration failing = availability.failingFor();
+        builder.detail("gate.state", BridgeMetrics.label(gate.state()));
         builder.detail("gate.state.seconds", gate.lasted().toSeconds());
+        builder.detail("api.failing.seconds", failing.toSeconds());
         if (gate.state() == ApiGate.State.PAUSED) {
             builder.message("the Tasks API refuses the token").down();
-        } else if (gate.state() == ApiGate.State.BACKING_OFF && gate.lasted().compareTo(backoffMax) > 0) {
+        } else if (failing.compareTo(backoffMax) > 0) {
             builder.message("the Tasks API has been unavailable for more than " + backoffMax.toSeconds() + " s")
                     .down();
         } else {

@@ -132,7 +132,7 @@ public final class BridgeMetrics {
         for (ApiGate.State state : ApiGate.State.values()) {
             Gauge.builder(GATE_STATE, gate, g -> g.state() == state ? 1 : 0)
                     .description("The API gate's state: 1 on the current one (open, backing_off, paused)")
-                    .tag("state", state.label()).register(registry);
+                    .tag("state", label(state)).register(registry);
         }
     }
 
@@ -168,6 +168,11 @@ public final class BridgeMetrics {
 
     private static long count(Search search) {
         return (long) search.counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** {@code open}, {@code backing_off}, {@code paused}. */
+    public static String label(ApiGate.State state) {
+        return state.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     static String boundedCode(String code) {

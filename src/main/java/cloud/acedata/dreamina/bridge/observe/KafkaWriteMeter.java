@@ -5,13 +5,16 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.InterceptSendToEndpoint;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Counts the bridge's Kafka writes from Camel's exchange events, so that no route has to call a meter: an
  * acknowledged write to the output topic is a published task, to the dead-letter topic a dead letter (by its
  * {@code dreamina.error.code}); from the ingest route, a write to the pending topic is an accepted input record and a
- * dead letter an invalid one. Every redelivery is a retried Kafka write (the error policy redelivers nothing else).
+ * dead letter an invalid one; from the poll path (any other route), each write is one task's poll outcome
+ * ({@code done}, {@code dead_letter}, {@code not_ready}). Every redelivery is a retried Kafka write (the error
+ * policy redelivers nothing else).
  */
 public final class KafkaWriteMeter extends EventNotifierSupport {
 
@@ -59,20 +62,30 @@ public final class KafkaWriteMeter extends EventNotifierSupport {
     }
 
     void sent(Endpoint endpoint, Exchange exchange) {
-        if (!(endpoint instanceof KafkaEndpoint kafka) || exchange.getException() != null) {
+        // The error policy intercepts every kafka: endpoint (to strip credentials): the event names the interceptor.
+        Endpoint target = endpoint instanceof InterceptSendToEndpoint intercepted
+                ? intercepted.getOriginalEndpoint() : endpoint;
+        if (!(target instanceof KafkaEndpoint kafka) || exchange.getException() != null) {
             return;
         }
         String topic = kafka.getConfiguration().getTopic();
         boolean fromIngest = ingestRouteId.equals(exchange.getFromRouteId());
         if (outputTopic.equals(topic)) {
             metrics.published();
+            metrics.poll("done", 1);
         } else if (deadLetterTopic.equals(topic)) {
             metrics.deadLettered(exchange.getMessage().getHeader(BridgeHeaders.ERROR_CODE, String.class));
             if (fromIngest) {
                 metrics.ingested("invalid");
+            } else {
+                metrics.poll("dead_letter", 1);
             }
-        } else if (pendingTopic.equals(topic) && fromIngest) {
-            metrics.ingested("accepted");
+        } else if (pendingTopic.equals(topic)) {
+            if (fromIngest) {
+                metrics.ingested("accepted");
+            } else {
+                metrics.poll("not_ready", 1);
+            }
         }
     }
 }

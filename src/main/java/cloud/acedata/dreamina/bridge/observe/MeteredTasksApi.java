@@ -7,16 +7,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 
-/** Times every request to the Tasks API by HTTP status ({@code io_error} when no answer came) and counts its ids. */
+/**
+ * Times every request to the Tasks API by HTTP status ({@code io_error} when no answer came), counts its ids, and
+ * tells {@link ApiAvailability} how it went.
+ */
 public final class MeteredTasksApi implements TasksApi {
 
     private final TasksApi api;
     private final BridgeMetrics metrics;
+    private final ApiAvailability availability;
     private final ObjectMapper mapper;
 
-    public MeteredTasksApi(TasksApi api, BridgeMetrics metrics, ObjectMapper mapper) {
+    public MeteredTasksApi(TasksApi api, BridgeMetrics metrics, ApiAvailability availability, ObjectMapper mapper) {
         this.api = api;
         this.metrics = metrics;
+        this.availability = availability;
         this.mapper = mapper;
     }
 
@@ -27,9 +32,11 @@ public final class MeteredTasksApi implements TasksApi {
         try {
             ApiAnswer answer = api.post(requestJson);
             metrics.apiRequest(answer.status(), System.nanoTime() - start, ids);
+            availability.answered(answer.status());
             return answer;
         } catch (IOException e) {
             metrics.apiRequest(0, System.nanoTime() - start, ids);
+            availability.answered(0);
             throw e;
         }
     }

@@ -50,6 +50,7 @@ public final class Observability extends ServiceSupport {
     private final BridgeMetrics metrics = new BridgeMetrics(registry);
     private final KafkaClientMeters kafkaMeters = new KafkaClientMeters(registry);
     private final Clock clock = Clock.systemUTC();
+    private final ApiAvailability availability = new ApiAvailability(clock);
     private ApiGateWatch gateWatch;
     private Supplier<PendingTaskScheduler> scheduler = () -> null;
     private JvmGcMetrics gcMetrics;
@@ -87,7 +88,7 @@ public final class Observability extends ServiceSupport {
     }
 
     public TasksApi meter(TasksApi api) {
-        return new MeteredTasksApi(api, metrics, new ObjectMapper());
+        return new MeteredTasksApi(api, metrics, availability, new ObjectMapper());
     }
 
     public ApiRateLimiter meter(ApiRateLimiter limiter) {
@@ -169,7 +170,7 @@ public final class Observability extends ServiceSupport {
         }
         checks.register(new SchedulerLivenessCheck(() -> scheduler.get(), observe.schedulerStall(), clock));
         checks.register(new SchedulerReadinessCheck(() -> scheduler.get()));
-        checks.register(new ApiHealthCheck(gateWatch, observe.apiBackoffMax()));
+        checks.register(new ApiHealthCheck(gateWatch, availability, observe.apiBackoffMax()));
         checks.register(new KafkaHealthCheck(probe));
     }
 

@@ -11,9 +11,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The scheduler's handler with polls counted: sends the due tasks to the poll route (which answers with one
- * {@link TaskOutcome} per task, in order) and counts each task's outcome, the time from ingest to done (the task's
- * deadline minus {@code dreamina.poll.max-wait} is when it was ingested), and the tasks left for an unavailable API.
+ * The scheduler's handler, measured: sends the due tasks to the poll route (which answers with one
+ * {@link TaskOutcome} per task, in order) and records, for each published task, the time from ingest to done (the
+ * task's deadline minus {@code dreamina.poll.max-wait} is when it was ingested), and counts the tasks left for an
+ * unavailable API. The other poll outcomes are counted from the writes ({@link KafkaWriteMeter}).
  */
 public final class PollMeter implements DueTaskHandler {
 
@@ -55,14 +56,9 @@ public final class PollMeter implements DueTaskHandler {
             if (!(outcomes.get(i) instanceof TaskOutcome outcome)) {
                 return;
             }
-            switch (outcome.destination()) {
-                case OUTPUT -> {
-                    metrics.poll("done", 1);
-                    long ingestedAt = tasks.get(i).deadlineMillis() - maxWait.toMillis();
-                    metrics.ingestToDone(Duration.ofMillis(now - ingestedAt));
-                }
-                case DEAD_LETTER -> metrics.poll("dead_letter", 1);
-                case PENDING -> metrics.poll("not_ready", 1);
+            if (outcome.destination() == TaskOutcome.Destination.OUTPUT) {
+                long ingestedAt = tasks.get(i).deadlineMillis() - maxWait.toMillis();
+                metrics.ingestToDone(Duration.ofMillis(now - ingestedAt));
             }
         }
     }

@@ -49,6 +49,6 @@ public final class ProgressLog implements Runnable {
                         + "API %.1f requests/s, 429s %d (total %d), gate %s for %d s",
                 metrics.ingestedTotal(), metrics.ingestedCount("invalid"), inFlight < 0 ? "unknown" : inFlight,
                 metrics.publishedTotal(), deadTotal, deadLettered, perSecond, recent429s, tooMany,
-                observed.state().label(), observed.lasted().toSeconds());
+                BridgeMetrics.label(observed.state()), observed.lasted().toSeconds());
     }
 }

@@ -12,35 +12,36 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** How long the gate has been in its state, and the API readiness check built on it. */
+/** The API readiness check: the gate's state, and how long the API has given no normal answer. */
 class ApiGateWatchTest {
 
     private final MutableClock clock = new MutableClock();
     private final ApiGate gate = new ApiGate(clock, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(16),
             Duration.ZERO, new SplittableRandom(1)), Duration.ofSeconds(60), Duration.ofSeconds(30));
     private final ApiGateWatch watch = new ApiGateWatch(gate, clock);
-    private final ApiHealthCheck check = new ApiHealthCheck(watch, Duration.ofMinutes(2));
+    private final ApiAvailability availability = new ApiAvailability(clock);
+    private final ApiHealthCheck check = new ApiHealthCheck(watch, availability, Duration.ofMinutes(2));
 
     @Test
-    void aShortBackoffKeepsTheBridgeReadyALongOneDoesNot() {
+    void aShortOutageKeepsTheBridgeReadyALongOneDoesNotEvenWhenTheGateReopensBetweenAttempts() {
         assertEquals(HealthCheck.State.UP, check.call().getState());
+        availability.answered(503);
         gate.transientFailure("HTTP 503", Optional.empty());
-        watch.observe();
         clock.advance(Duration.ofSeconds(90));
-        gate.transientFailure("HTTP 503", Optional.empty());
+        availability.answered(0);
         HealthCheck.Result shortOne = check.call();
         assertEquals(HealthCheck.State.UP, shortOne.getState());
-        assertEquals("backing_off", shortOne.getDetails().get("gate.state"));
-        assertEquals(90L, shortOne.getDetails().get("gate.state.seconds"));
+        assertEquals("open", shortOne.getDetails().get("gate.state"), "the backoff has passed");
+        assertEquals(90L, shortOne.getDetails().get("api.failing.seconds"));
 
         clock.advance(Duration.ofSeconds(31));
+        availability.answered(429);
         HealthCheck.Result longOne = check.call();
         assertEquals(HealthCheck.State.DOWN, longOne.getState());
         assertTrue(longOne.getMessage().orElseThrow().contains("unavailable for more than 120 s"));
 
-        gate.succeeded();
-        assertEquals(HealthCheck.State.UP, check.call().getState());
-        assertEquals(Duration.ZERO, watch.observe().lasted(), "a new state starts its own time");
+        availability.answered(404);
+        assertEquals(HealthCheck.State.UP, check.call().getState(), "a refusal of one request is an answer");
     }
 
     @Test
@@ -50,5 +51,24 @@ class ApiGateWatchTest {
         assertEquals(HealthCheck.State.DOWN, result.getState());
         assertEquals("the Tasks API refuses the token", result.getMessage().orElseThrow());
         assertEquals("paused", result.getDetails().get("gate.state"));
+    }
+
+    @Test
+    void theWatchTimesEachStateFromItsStart() {
+        assertEquals(ApiGate.State.OPEN, watch.observe().state());
+        clock.advance(Duration.ofSeconds(7));
+        assertEquals(Duration.ofSeconds(7), watch.observe().lasted());
+        gate.credentialRejected("HTTP 401 invalid_token");
+        assertEquals(new ApiGateWatch.Observed(ApiGate.State.PAUSED, Duration.ZERO), watch.observe());
+    }
+
+    @Test
+    void whatCountsAsANormalAnswer() {
+        for (int status : new int[] {200, 204, 400, 404, 422}) {
+            assertTrue(ApiAvailability.isNormal(status), String.valueOf(status));
+        }
+        for (int status : new int[] {0, 302, 401, 403, 429, 500, 503}) {
+            assertTrue(!ApiAvailability.isNormal(status), String.valueOf(status));
+        }
     }
 }

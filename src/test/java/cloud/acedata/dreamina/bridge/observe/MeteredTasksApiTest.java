@@ -16,11 +16,13 @@ class MeteredTasksApiTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final BridgeMetrics metrics = new BridgeMetrics(registry);
+    private final MutableClock clock = new MutableClock();
+    private final ApiAvailability availability = new ApiAvailability(clock);
 
     @Test
     void eachRequestIsTimedByStatusWithItsIds() throws IOException {
         MeteredTasksApi api = new MeteredTasksApi(body -> new ApiAnswer(429, new byte[0], "2"), metrics,
-                new ObjectMapper());
+                availability, new ObjectMapper());
         api.post(bytes("{\"action\":\"retrieve_batch\",\"ids\":[\"a\",\"b\",\"c\"]}"));
         api.post(bytes("{\"action\":\"retrieve\",\"trace_id\":\"t\"}"));
         assertEquals(2, metrics.apiRequests(429));
@@ -31,9 +33,11 @@ class MeteredTasksApiTest {
     void noAnswerIsCountedAsAnIoErrorAndStillFails() {
         MeteredTasksApi api = new MeteredTasksApi(body -> {
             throw new ConnectException("refused");
-        }, metrics, new ObjectMapper());
+        }, metrics, availability, new ObjectMapper());
         assertThrows(ConnectException.class, () -> api.post(bytes("{\"action\":\"retrieve\",\"id\":\"x\"}")));
         assertEquals(1, registry.find(BridgeMetrics.API_REQUESTS).tag("status", "io_error").timer().count());
+        clock.advance(java.time.Duration.ofSeconds(3));
+        assertEquals(java.time.Duration.ofSeconds(3), availability.failingFor(), "no answer is a failure");
     }
 
     private static byte[] bytes(String text) {
