@@ -71,6 +71,10 @@ class KafkaSecurityIT {
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("auto.create.topics.enable", "true");
+        // With SASL the kit installs an authorizer: the controller listener stays PLAINTEXT (ANONYMOUS, internal),
+        // and the two users may do anything (this test is about authentication, not ACLs).
+        config.put("super.users", "User:ANONYMOUS;User:" + JaasUtils.KAFKA_PLAIN_ADMIN + ";User:"
+                + JaasUtils.KAFKA_PLAIN_USER1);
         config.forEach(builder::setConfigProp);
         cluster = builder.build();
         cluster.format();
