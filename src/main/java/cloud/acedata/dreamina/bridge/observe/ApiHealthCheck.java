@@ -9,19 +9,19 @@ import java.util.Map;
 
 /**
  * Readiness as far as the Tasks API goes: DOWN while the API refuses the token (the gate is paused), and while the
- * API has given no normal answer (429, 5xx, I/O errors only) for longer than {@code dreamina.health.api-backoff-max}.
+ * API has given no normal answer (429, 5xx, I/O errors only) for longer than {@code dreamina.health.api-unavailable-max}.
  */
 public final class ApiHealthCheck extends AbstractHealthCheck {
 
     private final ApiGateWatch watch;
     private final ApiAvailability availability;
-    private final Duration backoffMax;
+    private final Duration unavailableMax;
 
-    public ApiHealthCheck(ApiGateWatch watch, ApiAvailability availability, Duration backoffMax) {
+    public ApiHealthCheck(ApiGateWatch watch, ApiAvailability availability, Duration unavailableMax) {
         super("dreamina", "dreamina-api");
         this.watch = watch;
         this.availability = availability;
-        this.backoffMax = backoffMax;
+        this.unavailableMax = unavailableMax;
     }
 
     @Override
@@ -43,8 +43,8 @@ public final class ApiHealthCheck extends AbstractHealthCheck {
         builder.detail("api.failing.seconds", failing.toSeconds());
         if (gate.state() == ApiGate.State.PAUSED) {
             builder.message("the Tasks API refuses the token").down();
-        } else if (failing.compareTo(backoffMax) > 0) {
-            builder.message("the Tasks API has been unavailable for more than " + backoffMax.toSeconds() + " s")
+        } else if (failing.compareTo(unavailableMax) > 0) {
+            builder.message("the Tasks API has been unavailable for more than " + unavailableMax.toSeconds() + " s")
                     .down();
         } else {
             builder.up();

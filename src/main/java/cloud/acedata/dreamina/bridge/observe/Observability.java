@@ -170,7 +170,7 @@ public final class Observability extends ServiceSupport {
         }
         checks.register(new SchedulerLivenessCheck(() -> scheduler.get(), observe.schedulerStall(), clock));
         checks.register(new SchedulerReadinessCheck(() -> scheduler.get()));
-        checks.register(new ApiHealthCheck(gateWatch, availability, observe.apiBackoffMax()));
+        checks.register(new ApiHealthCheck(gateWatch, availability, observe.apiUnavailableMax()));
         checks.register(new KafkaHealthCheck(probe));
     }
 

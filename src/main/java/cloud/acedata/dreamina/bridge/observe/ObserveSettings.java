@@ -10,7 +10,7 @@ import java.time.Duration;
  * defaults are in {@code config/application.properties}.
  */
 public record ObserveSettings(boolean managementEnabled, String managementHost, int managementPort,
-                              Duration progressInterval, Duration schedulerStall, Duration apiBackoffMax,
+                              Duration progressInterval, Duration schedulerStall, Duration apiUnavailableMax,
                               Duration kafkaProbeInterval, Duration kafkaProbeTimeout) {
 
     public static ObserveSettings from(PropertiesComponent properties) {
@@ -21,7 +21,7 @@ public record ObserveSettings(boolean managementEnabled, String managementHost, 
                 Integer.parseInt(r.get("dreamina.management.port")),
                 Durations.parse(r.get("dreamina.log.progress-interval")),
                 Durations.parse(r.get("dreamina.health.scheduler-stall")),
-                Durations.parse(r.get("dreamina.health.api-backoff-max")),
+                Durations.parse(r.get("dreamina.health.api-unavailable-max")),
                 Durations.parse(r.get("dreamina.health.kafka-probe-interval")),
                 Durations.parse(r.get("dreamina.health.kafka-probe-timeout")));
     }

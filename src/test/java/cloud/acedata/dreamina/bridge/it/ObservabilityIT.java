@@ -187,7 +187,7 @@ class ObservabilityIT {
 
     @Test
     void anApiBackingOffLongerThanTheBoundMakesTheBridgeNotReady() throws Exception {
-        settings.put("dreamina.health.api-backoff-max", "1s");
+        settings.put("dreamina.health.api-unavailable-max", "1s");
         startBridge();
         Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200, "ready at start");
 

@@ -63,7 +63,7 @@ class ObserveSettingsTest {
         assertEquals(9402, settings.managementPort());
         assertEquals(Duration.ofSeconds(30), settings.progressInterval());
         assertEquals(Duration.ofMinutes(5), settings.schedulerStall());
-        assertEquals(Duration.ofMinutes(2), settings.apiBackoffMax());
+        assertEquals(Duration.ofMinutes(2), settings.apiUnavailableMax());
         assertEquals(Duration.ofSeconds(15), settings.kafkaProbeInterval());
         assertEquals(Duration.ofSeconds(5), settings.kafkaProbeTimeout());
     }
