@@ -11,6 +11,9 @@ import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,6 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KafkaSecurityIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final String SCRAM_USER = "scram-user";
+    private static final String SCRAM_PASSWORD = "scram-user-secret";
     private static KafkaClusterTestKit cluster;
     private static TasksApiSimulator api;
 
@@ -74,12 +79,20 @@ class KafkaSecurityIT {
         // With SASL the kit installs an authorizer: the controller listener stays PLAINTEXT (ANONYMOUS, internal),
         // and the two users may do anything (this test is about authentication, not ACLs).
         config.put("super.users", "User:ANONYMOUS;User:" + JaasUtils.KAFKA_PLAIN_ADMIN + ";User:"
-                + JaasUtils.KAFKA_PLAIN_USER1);
+                + JaasUtils.KAFKA_PLAIN_USER1 + ";User:" + SCRAM_USER);
+        // SCRAM beside PLAIN on the same listener; its users are created below, through the admin API.
+        config.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
+        config.put("listener.name.external.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         config.forEach(builder::setConfigProp);
         cluster = builder.build();
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
+        try (Admin admin = Admin.create(clientSecurity())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SCRAM_USER,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), SCRAM_PASSWORD))).all().get();
+        }
         api = new TasksApiSimulator(Canary.TOKEN).start();
     }
 
@@ -118,8 +131,22 @@ class KafkaSecurityIT {
     }
 
     @Test
-    void everyClientOfTheBridgeAuthenticatesAndTasksFlow() throws Exception {
+    void everyClientOfTheBridgeAuthenticatesWithPlainAndTasksFlow() throws Exception {
         TestTopics topics = TestTopics.unique("sasl");
+        assertTasksFlow(topics, bridgeSettings(topics, JaasUtils.KAFKA_PLAIN_USER1_PASSWORD));
+    }
+
+    @Test
+    void everyClientOfTheBridgeAuthenticatesWithScramAndTasksFlow() throws Exception {
+        TestTopics topics = TestTopics.unique("scram");
+        Map<String, String> settings = bridgeSettings(topics, "unused");
+        settings.put("camel.component.kafka.sasl-mechanism", "SCRAM-SHA-256");
+        settings.put("camel.component.kafka.sasl-jaas-config", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                + " required username=\"" + SCRAM_USER + "\" password=\"" + SCRAM_PASSWORD + "\";");
+        assertTasksFlow(topics, settings);
+    }
+
+    private void assertTasksFlow(TestTopics topics, Map<String, String> settings) throws Exception {
         try (Admin admin = Admin.create(clientSecurity())) {
             admin.createTopics(List.of(new NewTopic(topics.in(), 2, (short) 1), new NewTopic(topics.out(), 1,
                     (short) 1), new NewTopic(topics.dlq(), 1, (short) 1))).all().get();
@@ -128,7 +155,7 @@ class KafkaSecurityIT {
         for (int i = 0; i < 3; i++) {
             tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(300))));
         }
-        try (BridgeInstance bridge = BridgeInstance.start(bridgeSettings(topics, JaasUtils.KAFKA_PLAIN_USER1_PASSWORD))) {
+        try (BridgeInstance bridge = BridgeInstance.start(settings)) {
             Map<String, Object> producerConfig = clientSecurity();
             producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
             producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
