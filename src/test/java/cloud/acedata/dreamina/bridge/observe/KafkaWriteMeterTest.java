@@ -55,6 +55,16 @@ class KafkaWriteMeterTest {
         assertEquals(0, metrics.publishedTotal());
     }
 
+    @Test
+    void everyRedeliveryIsARetriedWriteAndTheSendingEventIsTakenSoThatCamelTimesTheSend() {
+        Exchange exchange = exchange("poll-tasks", null);
+        meter.notify(new org.apache.camel.impl.event.ExchangeRedeliveryEvent(exchange, 1));
+        meter.notify(new org.apache.camel.impl.event.ExchangeRedeliveryEvent(exchange, 2));
+        assertEquals(2.0, registry.find(BridgeMetrics.KAFKA_WRITE_RETRIES).counter().count());
+        org.junit.jupiter.api.Assertions.assertTrue(meter.isEnabled(
+                new org.apache.camel.impl.event.ExchangeSendingEvent(exchange, context.getEndpoint("kafka:out"))));
+    }
+
     private Endpoint intercepted(String uri) {
         return new DefaultInterceptSendToEndpoint(context.getEndpoint(uri), false);
     }
