@@ -9,6 +9,7 @@ import io.github.bucket4j.TokensInheritanceStrategy;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * Client-side rate limit for calls to the Tasks API: never more than N requests in any one-second window.
@@ -42,6 +43,8 @@ public final class ApiRateLimiter {
     private final Bucket bucket;
     private volatile double currentRate;
     private final BlockingStrategy blockingStrategy;
+    /** Told how long each {@link #acquire()} waited, in nanoseconds (metrics). */
+    private volatile LongConsumer waitListener = nanos -> { };
 
     /** A limiter on the system's monotonic clock. */
     public ApiRateLimiter(int maxRequestsPerSecond) {
@@ -106,13 +109,20 @@ public final class ApiRateLimiter {
      * together with the ones that came on time, because the next token only comes a whole period after it was taken.
      */
     public void acquire() throws InterruptedException {
+        long start = System.nanoTime();
         while (true) {
             ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
             if (probe.isConsumed()) {
+                waitListener.accept(System.nanoTime() - start);
                 return;
             }
             blockingStrategy.park(Math.max(1, probe.getNanosToWaitForRefill()));
         }
+    }
+
+    /** Told how long each {@link #acquire()} waited, in nanoseconds (metrics). */
+    public void setWaitListener(LongConsumer listener) {
+        this.waitListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** Counts one more request if it is allowed now; never waits. */

@@ -8,6 +8,7 @@ import cloud.acedata.dreamina.bridge.api.TaskPoller;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
 import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.config.UnknownSettings;
+import cloud.acedata.dreamina.bridge.observe.Observability;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;
 import cloud.acedata.dreamina.bridge.util.JsonLimits;
@@ -44,6 +45,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         }
         LOG.info("Dreamina bridge settings: {}", settings);
         context.addStartupListener(new HttpClientCheck(settings));
+        Observability observe = Observability.create(context, settings, INGEST_ROUTE_ID);
 
         Clock clock = Clock.systemUTC();
         Backoff backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), settings.backoffJitter(),
@@ -51,9 +53,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         ApiGate gate = new ApiGate(clock, backoff, settings.retryAfterCap(), settings.credentialRecheck());
         gate.setCredentialListener(new IngestPause(context, INGEST_ROUTE_ID, settings.credentialRecheck()));
         ProducerTemplate template = context.createProducerTemplate();
-        ApiRateLimiter rateLimiter = new ApiRateLimiter(settings.maxRequestsPerSecond());
-        TaskPoller poller = new TaskPoller(new CamelTasksApi(template, "direct:call-tasks-api"), rateLimiter, gate,
-                new TaskAnswerClassifier(), JsonLimits.apiMapper(), settings.pollInterval(), clock);
+        ApiRateLimiter rateLimiter = observe.meter(new ApiRateLimiter(settings.maxRequestsPerSecond()));
+        TaskPoller poller = new TaskPoller(observe.meter(new CamelTasksApi(template, "direct:call-tasks-api")),
+                rateLimiter, gate, new TaskAnswerClassifier(), JsonLimits.apiMapper(), settings.pollInterval(), clock);
 
         Registry registry = context.getRegistry();
         BatchWriterService recordWriter = new BatchWriterService(new KafkaClients(context)::producer);
@@ -71,5 +73,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("schedulerLifecycle", lifecycle);
         context.addLifecycleStrategy(lifecycle);
         context.addStartupListener(lifecycle);
+        observe.watch(gate, lifecycle::scheduler);
+        context.addService(observe, true, true);
     }
 }

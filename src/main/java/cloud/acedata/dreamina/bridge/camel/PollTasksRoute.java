@@ -70,12 +70,16 @@ public final class PollTasksRoute implements BatchHandler {
 
     private BatchResult fromReceipts(List<PendingTask> tasks, WriteReceipts receipts, Exception routeFailure) {
         BitSet written = new BitSet(tasks.size());
+        BitSet published = new BitSet(tasks.size());
         BatchResult.Kind kind = BatchResult.Kind.DONE;
         String reason = routeFailure == null ? "" : routeFailure.toString();
         for (int i = 0; i < tasks.size(); i++) {
             WriteReceipts.Receipt receipt = receipts.receipt(i);
             if (receipt != null && receipt.written()) {
                 written.set(i);
+                if (receipt.outcome() != null && receipt.outcome().destination() == TaskOutcome.Destination.OUTPUT) {
+                    published.set(i);
+                }
                 continue;
             }
             Exception failure = receipt == null ? routeFailure : receipt.failure();
@@ -90,7 +94,7 @@ public final class PollTasksRoute implements BatchHandler {
             }
             reason = failure == null ? "no outcome" : failure.toString();
         }
-        return new BatchResult(kind, written, reason, null);
+        return new BatchResult(kind, written, reason, null, published);
     }
 
     private static boolean isTooLargeForOutput(WriteReceipts.Receipt receipt) {

@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.api.ApiGate;
 import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
 import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.observe.Observability;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -78,15 +79,17 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
         KafkaClients clients = new KafkaClients(context);
         // One poll holds at most a few batches: memory stays bounded however many tasks are pending.
         int maxPollRecords = settings.batchSize() * 4;
+        Observability observe = Observability.of(context);
         ExecutorServiceManager executors = context.getExecutorServiceManager();
         ExecutorService loop = executors.newSingleThreadExecutor(this, "PendingTaskScheduler");
         ExecutorService workers = executors.newFixedThreadPool(this, "PendingTaskPoll", settings.maxInFlight());
         scheduler = new PendingTaskScheduler(
-                () -> new KafkaConsumer<>(clients.pendingConsumer(settings.pendingConsumerGroup(), maxPollRecords)),
+                () -> observe.bind(new KafkaConsumer<>(clients.pendingConsumer(settings.pendingConsumerGroup(),
+                        maxPollRecords))),
                 new PendingTaskScheduler.Settings(settings.pendingTopic(), settings.batchSize(),
                         settings.maxInFlight(), settings.coalesceWindow(), settings.errorPause(),
                         settings.credentialRecheck(), settings.stopTimeout()),
-                new PollTasksRoute(template, POLL_ROUTE, DEAD_LETTER_ROUTE), gate::openAt,
+                observe.meter(new PollTasksRoute(template, POLL_ROUTE, DEAD_LETTER_ROUTE)), gate::openAt,
                 (owned, total) -> LOG.info("This instance polls {} of the {} pending partitions: {} API requests/s "
                         + "of the budget of {}", owned, total, String.format("%.1f", rateLimiter.share(owned, total)),
                         rateLimiter.maxRequestsPerSecond()),

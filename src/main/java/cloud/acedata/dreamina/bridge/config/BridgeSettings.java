@@ -92,7 +92,7 @@ public record BridgeSettings(
                 pendingRetention,
                 r.intInRange("dreamina.api.max-in-flight", 24, 1, MAX_IN_FLIGHT),
                 r.fraction("dreamina.poll.coalesce", "0.2"),
-                r.positiveDuration("dreamina.poll.stop-timeout", "15s"));
+                r.positiveDuration("dreamina.poll.stop-timeout", "5s"));
         settings.requireDistinctTopics();
         checkRouteSettings(r);
         return settings;

@@ -10,8 +10,13 @@ import java.util.BitSet;
  * @param written the indexes (in the batch) of the tasks whose outcome was acknowledged
  * @param reason  why, in words (for the log)
  * @param retryAt for {@link Kind#API_UNAVAILABLE}: when the API may be asked again
+ * @param published the indexes of the tasks written to the output topic (finished), for metrics
  */
-public record BatchResult(Kind kind, BitSet written, String reason, Instant retryAt) {
+public record BatchResult(Kind kind, BitSet written, String reason, Instant retryAt, BitSet published) {
+
+    public BatchResult(Kind kind, BitSet written, String reason, Instant retryAt) {
+        this(kind, written, reason, retryAt, new BitSet());
+    }
 
     public enum Kind {
         /** Every outcome was acknowledged. */

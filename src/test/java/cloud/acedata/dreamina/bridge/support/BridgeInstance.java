@@ -59,6 +59,8 @@ public final class BridgeInstance implements AutoCloseable {
         settings.put("dreamina.api.backoff.jitter", "50ms");
         settings.put("dreamina.api.credential-recheck", "500ms");
         settings.put("dreamina.kafka.write-retry-delay-ms", "200");
+        // Several bridges run at once (in this JVM and beside it): each takes a free management port.
+        settings.put("dreamina.management.port", "0");
         return settings;
     }
 }

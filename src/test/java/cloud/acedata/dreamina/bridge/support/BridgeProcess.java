@@ -52,6 +52,8 @@ public final class BridgeProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("DREAMINA_"));
         builder.environment().putAll(env);
+        // Several bridges run at once: each takes a free management port unless the test names one.
+        builder.environment().putIfAbsent("DREAMINA_MANAGEMENT_PORT", "0");
         return new BridgeProcess(builder.start(), log);
     }
 

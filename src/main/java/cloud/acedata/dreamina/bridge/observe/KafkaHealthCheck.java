@@ -1,0 +1,40 @@
+package cloud.acedata.dreamina.bridge.observe;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+import java.util.Map;
+
+/** Readiness as far as the broker goes: DOWN until the lag probe got an answer, and whenever its last run failed. */
+public final class KafkaHealthCheck extends AbstractHealthCheck {
+
+    private final PendingLagProbe probe;
+
+    public KafkaHealthCheck(PendingLagProbe probe) {
+        super("dreamina", "dreamina-kafka");
+        this.probe = probe;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        return true;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        String failure = probe.lastFailure();
+        if (probe.lastSuccess() != null) {
+            builder.detail("last.answer", probe.lastSuccess().toString());
+        }
+        if (failure != null) {
+            builder.message("Kafka broker unreachable: " + failure).down();
+        } else {
+            builder.up();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package cloud.acedata.dreamina.bridge.observe;
+
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.InterceptSendToEndpoint;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * Counts the bridge's Kafka writes from Camel's exchange events, so that no route has to call a meter: an
+ * acknowledged write to the output topic is a published task, to the dead-letter topic a dead letter (by its
+ * {@code dreamina.error.code}); from the ingest route, a write to the pending topic is an accepted input record and a
+ * dead letter an invalid one; from the poll path (any other route), each write is one task's poll outcome
+ * ({@code done}, {@code dead_letter}, {@code not_ready}). Every redelivery is a retried Kafka write (the error
+ * policy redelivers nothing else).
+ */
+public final class KafkaWriteMeter extends EventNotifierSupport {
+
+    private final BridgeMetrics metrics;
+    private final String ingestRouteId;
+    private final String outputTopic;
+    private final String deadLetterTopic;
+    private final String pendingTopic;
+
+    public KafkaWriteMeter(BridgeMetrics metrics, String ingestRouteId, String outputTopic, String deadLetterTopic,
+                           String pendingTopic) {
+        this.metrics = metrics;
+        this.ingestRouteId = ingestRouteId;
+        this.outputTopic = outputTopic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.pendingTopic = pendingTopic;
+        setIgnoreCamelContextEvents(true);
+        setIgnoreCamelContextInitEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
+    }
+
+    /**
+     * Camel emits a sent event only when a notifier took the sending event before it (it times the send then), so
+     * the sending event is taken too, and ignored.
+     */
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.ExchangeSendingEvent || event instanceof CamelEvent.ExchangeSentEvent
+                || event instanceof CamelEvent.ExchangeRedeliveryEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        if (event instanceof CamelEvent.ExchangeRedeliveryEvent) {
+            metrics.kafkaWriteRetry();
+        } else if (event instanceof CamelEvent.ExchangeSentEvent sent) {
+            sent(sent.getEndpoint(), sent.getExchange());
+        }
+    }
+
+    void sent(Endpoint endpoint, Exchange exchange) {
+        // The error policy intercepts every kafka: endpoint (to strip credentials): the event names the interceptor.
+        Endpoint target = endpoint instanceof InterceptSendToEndpoint intercepted
+                ? intercepted.getOriginalEndpoint() : endpoint;
+        if (!(target instanceof KafkaEndpoint kafka) || exchange.getException() != null) {
+            return;
+        }
+        String topic = kafka.getConfiguration().getTopic();
+        boolean fromIngest = ingestRouteId.equals(exchange.getFromRouteId());
+        if (outputTopic.equals(topic)) {
+            metrics.published();
+            metrics.poll("done", 1);
+        } else if (deadLetterTopic.equals(topic)) {
+            metrics.deadLettered(exchange.getMessage().getHeader(BridgeHeaders.ERROR_CODE, String.class));
+            if (fromIngest) {
+                metrics.ingested("invalid");
+            } else {
+                metrics.poll("dead_letter", 1);
+            }
+        } else if (pendingTopic.equals(topic)) {
+            if (fromIngest) {
+                metrics.ingested("accepted");
+            } else {
+                metrics.poll("not_ready", 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package cloud.acedata.dreamina.bridge.observe;
+
+import cloud.acedata.dreamina.bridge.config.SettingException;
+import cloud.acedata.dreamina.bridge.config.SettingReader;
+import org.apache.camel.spi.PropertiesComponent;
+
+import java.time.Duration;
+
+/**
+ * The operations settings ({@code dreamina.management.*}, {@code dreamina.health.*}, {@code dreamina.log.*}), checked
+ * like every setting ({@link SettingReader}: a bad one stops the start with one line); their defaults are in
+ * {@code config/application.properties}.
+ */
+public record ObserveSettings(boolean managementEnabled, String managementHost, int managementPort,
+                              Duration progressInterval, Duration schedulerStall, Duration apiUnavailableMax,
+                              Duration kafkaProbeInterval, Duration kafkaProbeTimeout) {
+
+    public static ObserveSettings from(PropertiesComponent properties) {
+        SettingReader r = new SettingReader(properties);
+        return new ObserveSettings(
+                bool(r, "dreamina.management.enabled", "true"),
+                r.nonBlank("dreamina.management.host", "0.0.0.0"),
+                r.intInRange("dreamina.management.port", 9402, 0, 65_535),
+                r.durationOrOff("dreamina.log.progress-interval", "30s"),
+                r.positiveDuration("dreamina.health.scheduler-stall", "5m"),
+                r.positiveDuration("dreamina.health.api-unavailable-max", "2m"),
+                r.positiveDuration("dreamina.health.kafka-probe-interval", "15s"),
+                r.positiveDuration("dreamina.health.kafka-probe-timeout", "5s"));
+    }
+
+    private static boolean bool(SettingReader r, String key, String fallback) {
+        String value = r.text(key, fallback);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new SettingException(key, "must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+}

@@ -1,0 +1,207 @@
+package cloud.acedata.dreamina.bridge.it;
+
+import cloud.acedata.dreamina.bridge.observe.Observability;
+import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
+import cloud.acedata.dreamina.bridge.simulator.TaskScript;
+import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
+import cloud.acedata.dreamina.bridge.support.Await;
+import cloud.acedata.dreamina.bridge.support.BridgeInstance;
+import cloud.acedata.dreamina.bridge.support.Canary;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.JaasUtils;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A broker whose only client listener is SASL_PLAINTEXT with the PLAIN mechanism (Kafka's test kit, users from
+ * {@link JaasUtils}): the bridge, configured only through {@code camel.component.kafka.*}, must authenticate every
+ * client it creates — input consumers, producers, the pending-topic consumer, the admin clients — or nothing flows.
+ */
+class KafkaSecurityIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final String SCRAM_USER = "scram-user";
+    private static final String SCRAM_PASSWORD = "scram-user-secret";
+    private static KafkaClusterTestKit cluster;
+    private static TasksApiSimulator api;
+
+    @BeforeAll
+    static void startSecuredBroker() throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                .build();
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+        Map<String, String> config = new HashMap<>();
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("auto.create.topics.enable", "true");
+        // With SASL the kit installs an authorizer: the controller listener stays PLAINTEXT (ANONYMOUS, internal),
+        // and the two users may do anything (this test is about authentication, not ACLs).
+        config.put("super.users", "User:ANONYMOUS;User:" + JaasUtils.KAFKA_PLAIN_ADMIN + ";User:"
+                + JaasUtils.KAFKA_PLAIN_USER1 + ";User:" + SCRAM_USER);
+        // SCRAM beside PLAIN on the same listener; its users are created below, through the admin API.
+        config.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
+        config.put("listener.name.external.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        config.forEach(builder::setConfigProp);
+        cluster = builder.build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        try (Admin admin = Admin.create(clientSecurity())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SCRAM_USER,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), SCRAM_PASSWORD))).all().get();
+        }
+        api = new TasksApiSimulator(Canary.TOKEN).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (api != null) {
+            api.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    private static Map<String, Object> clientSecurity() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        config.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        config.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(JaasUtils.KAFKA_PLAIN_ADMIN, JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD));
+        return config;
+    }
+
+    private static Map<String, String> bridgeSettings(TestTopics topics, String password) {
+        Map<String, String> settings = BridgeInstance.baseSettings(cluster.bootstrapServers(), api.baseUrl(),
+                Canary.TOKEN, topics);
+        settings.put("camel.component.kafka.security-protocol", "SASL_PLAINTEXT");
+        settings.put("camel.component.kafka.sasl-mechanism", "PLAIN");
+        settings.put("camel.component.kafka.sasl-jaas-config", jaas(JaasUtils.KAFKA_PLAIN_USER1, password));
+        settings.put("dreamina.health.kafka-probe-interval", "300ms");
+        return settings;
+    }
+
+    @Test
+    void everyClientOfTheBridgeAuthenticatesWithPlainAndTasksFlow() throws Exception {
+        TestTopics topics = TestTopics.unique("sasl");
+        assertTasksFlow(topics, bridgeSettings(topics, JaasUtils.KAFKA_PLAIN_USER1_PASSWORD));
+    }
+
+    @Test
+    void everyClientOfTheBridgeAuthenticatesWithScramAndTasksFlow() throws Exception {
+        TestTopics topics = TestTopics.unique("scram");
+        Map<String, String> settings = bridgeSettings(topics, "unused");
+        settings.put("camel.component.kafka.sasl-mechanism", "SCRAM-SHA-256");
+        settings.put("camel.component.kafka.sasl-jaas-config", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                + " required username=\"" + SCRAM_USER + "\" password=\"" + SCRAM_PASSWORD + "\";");
+        assertTasksFlow(topics, settings);
+    }
+
+    private void assertTasksFlow(TestTopics topics, Map<String, String> settings) throws Exception {
+        try (Admin admin = Admin.create(clientSecurity())) {
+            admin.createTopics(List.of(new NewTopic(topics.in(), 2, (short) 1), new NewTopic(topics.out(), 1,
+                    (short) 1), new NewTopic(topics.dlq(), 1, (short) 1))).all().get();
+        }
+        List<SimulatedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(300))));
+        }
+        try (BridgeInstance bridge = BridgeInstance.start(settings)) {
+            Map<String, Object> producerConfig = clientSecurity();
+            producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+                for (SimulatedTask task : tasks) {
+                    producer.send(new ProducerRecord<>(topics.in(), task.id(),
+                            task.id().getBytes(StandardCharsets.UTF_8))).get();
+                }
+            }
+            Map<String, Object> consumerConfig = clientSecurity();
+            consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, topics.group() + ".check");
+            consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            List<String> published = new ArrayList<>();
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
+                consumer.subscribe(List.of(topics.out()));
+                Await.until(DEADLINE, () -> {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        published.add(record.key());
+                    }
+                    return published.size() >= 3;
+                }, () -> "three output records over SASL, got " + published);
+            }
+            assertEquals(Set.copyOf(tasks.stream().map(SimulatedTask::id).toList()), Set.copyOf(published));
+            // The admin clients authenticate too: the pending topic was created, and the lag probe answers.
+            Observability observe = bridge.bean(Observability.BEAN, Observability.class);
+            Await.until(DEADLINE, () -> observe.metrics().inFlight() == 0,
+                    () -> "the lag probe reads the pending group over SASL: " + observe.metrics().inFlight());
+        }
+    }
+
+    @Test
+    void aWrongPasswordStopsTheStartSayingAuthenticationFailed() {
+        TestTopics topics = TestTopics.unique("sasl-wrong");
+        Exception failure = assertThrows(Exception.class,
+                () -> BridgeInstance.start(bridgeSettings(topics, "not-the-password")).close());
+        String messages = messages(failure);
+        assertTrue(messages.contains("Authentication failed"), messages);
+    }
+
+    private static String messages(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,45 @@
+package cloud.acedata.dreamina.bridge.observe;
+
+import cloud.acedata.dreamina.bridge.schedule.BatchResult;
+import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
+import org.apache.camel.health.HealthCheck;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scheduler's checks for states a broker is not needed for: not started, stopped. */
+class SchedulerChecksTest {
+
+    private final MutableClock clock = new MutableClock();
+
+    @Test
+    void beforeTheSchedulerExistsItIsAliveButNotReady() {
+        SchedulerLivenessCheck live = new SchedulerLivenessCheck(() -> null, Duration.ofMinutes(5), clock);
+        SchedulerReadinessCheck ready = new SchedulerReadinessCheck(() -> null);
+        assertEquals(HealthCheck.State.UP, live.call().getState());
+        assertEquals(HealthCheck.State.DOWN, ready.call().getState());
+        assertTrue(live.isLiveness());
+        assertFalse(live.isReadiness());
+        assertTrue(ready.isReadiness());
+        assertFalse(ready.isLiveness());
+    }
+
+    @Test
+    void aSchedulerWhoseThreadDoesNotRunIsDead() {
+        PendingTaskScheduler scheduler = new PendingTaskScheduler(() -> {
+            throw new IllegalStateException("never started");
+        }, new PendingTaskScheduler.Settings("pending", 10, 1, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), (tasks, ticket) -> BatchResult.done(tasks.size()),
+                Instant::now, (owned, total) -> { }, null, null, null, e -> { }, clock);
+        SchedulerLivenessCheck live = new SchedulerLivenessCheck(() -> scheduler, Duration.ofMinutes(5), clock);
+        HealthCheck.Result result = live.call();
+        assertEquals(HealthCheck.State.DOWN, result.getState());
+        assertEquals("pending-task scheduler thread is not running", result.getMessage().orElseThrow());
+        assertEquals(HealthCheck.State.DOWN, new SchedulerReadinessCheck(() -> scheduler).call().getState());
+    }
+}
