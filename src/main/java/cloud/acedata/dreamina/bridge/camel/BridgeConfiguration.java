@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.camel;
 
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.api.ApiGate;
 import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
 import cloud.acedata.dreamina.bridge.api.Backoff;
@@ -63,7 +64,12 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("recordWriter", recordWriter);
         TaskIntake intake = new TaskIntake(new TaskReferenceParser(), settings.pollInterval(), settings.maxWait(),
                 clock, settings.pendingTopic(), settings.deadLetterTopic());
-        registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead()));
+        registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead(), valid -> {
+            observe.metrics().ingested(valid ? "accepted" : "invalid");
+            if (!valid) {
+                observe.metrics().deadLettered(BridgeHeaders.CODE_INVALID_INPUT);
+            }
+        }));
         registry.bind("taskPoller", poller);
         registry.bind("apiRateLimiter", rateLimiter);
         registry.bind("batchClaim", new BatchClaim());

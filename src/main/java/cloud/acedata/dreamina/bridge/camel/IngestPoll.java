@@ -48,14 +48,22 @@ public final class IngestPoll {
     /** The records of this batch already written, by position in the batch: a retry of the batch skips them. */
     static final String WRITTEN = "dreaminaIngestWritten";
 
+    /** Told of each input record written: a task parked on the pending topic, or an invalid one dead-lettered. */
+    @FunctionalInterface
+    public interface Written {
+        void record(boolean valid);
+    }
+
     private final TaskIntake intake;
     private final BatchWriterService writer;
     private final WrittenAhead writtenAhead;
+    private final Written written;
 
-    public IngestPoll(TaskIntake intake, BatchWriterService writer, WrittenAhead writtenAhead) {
+    public IngestPoll(TaskIntake intake, BatchWriterService writer, WrittenAhead writtenAhead, Written written) {
         this.intake = intake;
         this.writer = writer;
         this.writtenAhead = writtenAhead;
+        this.written = written;
     }
 
     public void ingest(Exchange batch) {
@@ -114,8 +122,11 @@ public final class IngestPoll {
         writtenAhead.committed(commitOffsets);
 
         for (int i = 0; i < intakes.size(); i++) {
-            if (intakes.get(i).deadLetter() && write.written(i)) {
-                logDeadLetter(intakes.get(i).record());
+            if (write.written(i)) {
+                written.record(!intakes.get(i).deadLetter());
+                if (intakes.get(i).deadLetter()) {
+                    logDeadLetter(intakes.get(i).record());
+                }
             }
         }
         if (!write.allWritten()) {

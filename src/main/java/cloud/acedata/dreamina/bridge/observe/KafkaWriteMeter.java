@@ -11,23 +11,20 @@ import org.apache.camel.support.EventNotifierSupport;
 /**
  * Counts the bridge's Kafka writes from Camel's exchange events, so that no route has to call a meter: an
  * acknowledged write to the output topic is a published task, to the dead-letter topic a dead letter (by its
- * {@code dreamina.error.code}); from the ingest route, a write to the pending topic is an accepted input record and a
- * dead letter an invalid one; from the poll path (any other route), each write is one task's poll outcome
- * ({@code done}, {@code dead_letter}, {@code not_ready}). Every redelivery is a retried Kafka write (the error
+ * {@code dreamina.error.code}); each write is one task's poll outcome ({@code done}, {@code dead_letter},
+ * {@code not_ready}). The ingest step writes through its own producer ({@code RecordBatchWriter}) and counts its
+ * records itself. Every redelivery is a retried Kafka write (the error
  * policy redelivers nothing else).
  */
 public final class KafkaWriteMeter extends EventNotifierSupport {
 
     private final BridgeMetrics metrics;
-    private final String ingestRouteId;
     private final String outputTopic;
     private final String deadLetterTopic;
     private final String pendingTopic;
 
-    public KafkaWriteMeter(BridgeMetrics metrics, String ingestRouteId, String outputTopic, String deadLetterTopic,
-                           String pendingTopic) {
+    public KafkaWriteMeter(BridgeMetrics metrics, String outputTopic, String deadLetterTopic, String pendingTopic) {
         this.metrics = metrics;
-        this.ingestRouteId = ingestRouteId;
         this.outputTopic = outputTopic;
         this.deadLetterTopic = deadLetterTopic;
         this.pendingTopic = pendingTopic;
@@ -69,23 +66,14 @@ public final class KafkaWriteMeter extends EventNotifierSupport {
             return;
         }
         String topic = kafka.getConfiguration().getTopic();
-        boolean fromIngest = ingestRouteId.equals(exchange.getFromRouteId());
         if (outputTopic.equals(topic)) {
             metrics.published();
             metrics.poll("done", 1);
         } else if (deadLetterTopic.equals(topic)) {
             metrics.deadLettered(exchange.getMessage().getHeader(BridgeHeaders.ERROR_CODE, String.class));
-            if (fromIngest) {
-                metrics.ingested("invalid");
-            } else {
-                metrics.poll("dead_letter", 1);
-            }
+            metrics.poll("dead_letter", 1);
         } else if (pendingTopic.equals(topic)) {
-            if (fromIngest) {
-                metrics.ingested("accepted");
-            } else {
-                metrics.poll("not_ready", 1);
-            }
+            metrics.poll("not_ready", 1);
         }
     }
 }

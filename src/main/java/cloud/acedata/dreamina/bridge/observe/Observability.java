@@ -73,7 +73,7 @@ public final class Observability extends ServiceSupport {
                 .setKafkaClientFactory(new MeteredKafkaClientFactory(o.kafkaMeters));
         // Exchange events are only emitted when some notifier was known as the routes were built.
         context.getCamelContextExtension().setEventNotificationApplicable(true);
-        context.getManagementStrategy().addEventNotifier(new KafkaWriteMeter(o.metrics, ingestRouteId,
+        context.getManagementStrategy().addEventNotifier(new KafkaWriteMeter(o.metrics,
                 settings.outputTopic(), settings.deadLetterTopic(), settings.pendingTopic()));
         return o;
     }
