@@ -138,28 +138,37 @@ public final class ApiGate {
 
     /**
      * The API refused the request for one task (a 4xx that is not about the credential or the rate). It is that
-     * task's fault only when the API demonstrably answers other requests: a success within twice the re-check
-     * interval and no refusal streak running. The same refusal for {@value #REFUSAL_STREAK_LIMIT} tasks in a row with
-     * no success between opens the circuit ({@link #endpointRefused}).
+     * task's fault only when the API demonstrably answered normally just before: {@code lastSuccess} — the last
+     * success seen when the refusal arrived — within twice the re-check interval, and this is the first refusal since
+     * that success. (A success after the refusal proves nothing about it: a proxy may have stopped refusing in
+     * between; and a second refusal with no success between may be a proxy that has just started.) So a refusing
+     * proxy or gateway costs at most one dead letter, and the same refusal for {@value #REFUSAL_STREAK_LIMIT} tasks in
+     * a row with no success between opens the circuit ({@link #endpointRefused}). A task held so is tried again after
+     * a backoff; a genuinely bad task meets a success before its refusal on a later round.
      *
+     * @param lastSuccess when the API last answered normally before this refusal, or null if never
      * @return whether the task may be dead-lettered for it; if not, the caller holds it ({@link #holdRefused})
      */
-    public boolean isTaskAtFault(int status, String code) {
+    public boolean isTaskAtFault(int status, String code, Instant lastSuccess) {
         String key = status + " " + code;
         int count;
+        boolean atFault;
         synchronized (this) {
-            boolean succeededRecently = lastSuccessAt.isAfter(clock.instant().minus(credentialRecheck.multipliedBy(2)));
-            if (streak == 0 && succeededRecently) {
-                return true;
-            }
             streak = key.equals(streakKey) ? streak + 1 : 1;
             streakKey = key;
             count = streak;
+            atFault = count == 1 && lastSuccess != null
+                    && lastSuccess.isAfter(clock.instant().minus(credentialRecheck.multipliedBy(2)));
         }
-        if (count == REFUSAL_STREAK_LIMIT) {
+        if (!atFault && count == REFUSAL_STREAK_LIMIT) {
             endpointRefused("HTTP " + key + " for " + count + " tasks in a row, no success between");
         }
-        return false;
+        return atFault;
+    }
+
+    /** When the API last answered normally ({@link Instant#EPOCH} if never). */
+    public synchronized Instant lastSuccessAt() {
+        return lastSuccessAt;
     }
 
     /** Tasks whose refusal is not their fault ({@link #isTaskAtFault}) wait: for the re-check, or a backoff. */

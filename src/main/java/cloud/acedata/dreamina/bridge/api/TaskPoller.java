@@ -100,10 +100,10 @@ public final class TaskPoller {
                 details.add(batch.get(task.taskId()));
             }
         }
-        // Refusals are judged after every request of the batch: a success among them shows the API is answering.
+        // Each refusal is judged by the successes before it (RawDetail.successBefore), once every request is in.
         String held = null;
         for (RawDetail detail : details) {
-            if (detail != null && detail.refusal() != null && !isTaskAtFault(detail.refusal())) {
+            if (detail != null && detail.refusal() != null && !isTaskAtFault(detail)) {
                 held = "HTTP " + detail.refusal().status() + " " + detail.refusal().code();
             }
         }
@@ -117,8 +117,8 @@ public final class TaskPoller {
         return outcomes;
     }
 
-    private boolean isTaskAtFault(ApiError refusal) {
-        return gate.isTaskAtFault(refusal.status(), refusal.code());
+    private boolean isTaskAtFault(RawDetail refused) {
+        return gate.isTaskAtFault(refused.refusal().status(), refused.refusal().code(), refused.successBefore());
     }
 
     /** @return the batch's details by id, or null when the batch was refused and its ids must be isolated */
@@ -129,7 +129,7 @@ public final class TaskPoller {
         Instant sentAt = clock.instant();
         ApiAnswer answer = call(body, sentAt);
         if (isRefusal(answer.status())) {
-            return tasks.size() == 1 ? Map.of(tasks.get(0).taskId(), RawDetail.refused(answer, mapper)) : null;
+            return tasks.size() == 1 ? Map.of(tasks.get(0).taskId(), RawDetail.refused(answer, mapper, gate.lastSuccessAt())) : null;
         }
         try {
             Map<String, RawDetail> details = BatchAnswer.detailsById(answer.body(), mapper);
@@ -146,7 +146,7 @@ public final class TaskPoller {
         Instant sentAt = clock.instant();
         ApiAnswer answer = call(body, sentAt);
         if (isRefusal(answer.status())) {
-            return RawDetail.refused(answer, mapper);
+            return RawDetail.refused(answer, mapper, gate.lastSuccessAt());
         }
         try {
             JsonNode detail = mapper.readTree(answer.body());
@@ -278,10 +278,17 @@ public final class TaskPoller {
         return value != null && value.isTextual() && !value.asText().isEmpty() ? value.asText() : fallback;
     }
 
-    /** A task's detail as the API sent it ({@code raw}), or the API's refusal of the request for it. */
-    record RawDetail(JsonNode node, byte[] raw, ApiError refusal) {
-        static RawDetail refused(ApiAnswer answer, ObjectMapper mapper) {
-            return new RawDetail(null, null, ApiError.of(answer, mapper));
+    /**
+     * A task's detail as the API sent it ({@code raw}), or the API's refusal of the request for it, with the last
+     * success the gate had seen when that refusal arrived (a success after it proves nothing about it).
+     */
+    record RawDetail(JsonNode node, byte[] raw, ApiError refusal, Instant successBefore) {
+        RawDetail(JsonNode node, byte[] raw, ApiError refusal) {
+            this(node, raw, refusal, null);
+        }
+
+        static RawDetail refused(ApiAnswer answer, ObjectMapper mapper, Instant successBefore) {
+            return new RawDetail(null, null, ApiError.of(answer, mapper), successBefore);
         }
     }
 }

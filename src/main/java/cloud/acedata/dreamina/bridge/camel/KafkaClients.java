@@ -60,6 +60,11 @@ public final class KafkaClients {
         String bytes = org.apache.kafka.common.serialization.ByteArraySerializer.class.getName();
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, bytes);
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, bytes);
+        // One request in flight per connection: when the broker refuses one record for good (too large for its
+        // topic), the idempotent producer must not have the records behind it in that partition already on the
+        // wire — they came back OutOfOrderSequence, retried for the whole delivery timeout, and the valid records
+        // of the poll behind the refused one were held back (IngestIT saw it). A poll is still sent as batches.
+        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return properties;
     }
 

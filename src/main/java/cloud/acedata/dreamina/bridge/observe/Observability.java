@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -73,6 +72,7 @@ public final class Observability extends ServiceSupport {
                 .setKafkaClientFactory(new MeteredKafkaClientFactory(o.kafkaMeters));
         // Exchange events are only emitted when some notifier was known as the routes were built.
         context.getCamelContextExtension().setEventNotificationApplicable(true);
+        context.getManagementStrategy().addEventNotifier(new RouteMeter(o.registry));
         context.getManagementStrategy().addEventNotifier(new KafkaWriteMeter(o.metrics,
                 settings.outputTopic(), settings.deadLetterTopic(), settings.pendingTopic()));
         return o;

@@ -9,6 +9,8 @@ import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.CommonClientConfigs;
+import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.support.LogRecorder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -20,7 +22,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -55,6 +64,9 @@ class KafkaSecurityIT {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final String SCRAM_USER = "scram-user";
     private static final String SCRAM_PASSWORD = "scram-user-secret";
+    /** A user that is no super user: it may do only what ACLs allow. */
+    private static final String LIMITED_USER = "limited-user";
+    private static final String LIMITED_PASSWORD = "limited-user-secret";
     private static KafkaClusterTestKit cluster;
     private static TasksApiSimulator api;
 
@@ -91,7 +103,10 @@ class KafkaSecurityIT {
         cluster.waitForReadyBrokers();
         try (Admin admin = Admin.create(clientSecurity())) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SCRAM_USER,
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), SCRAM_PASSWORD))).all().get();
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), SCRAM_PASSWORD),
+                    new UserScramCredentialUpsertion(LIMITED_USER,
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), LIMITED_PASSWORD)))
+                    .all().get();
         }
         api = new TasksApiSimulator(Canary.TOKEN).start();
     }
@@ -186,6 +201,95 @@ class KafkaSecurityIT {
             Await.until(DEADLINE, () -> observe.metrics().inFlight() == 0,
                     () -> "the lag probe reads the pending group over SASL: " + observe.metrics().inFlight());
         }
+    }
+
+    /**
+     * The hardening issue's "a write the broker will never accept": an output topic the bridge is not authorised to
+     * write pauses the polling like a refused token and says why once; nothing is dead-lettered; once the ACL allows
+     * the write, every task lands once.
+     */
+    @Test
+    void anOutputTopicTheBridgeMayNotWritePausesThePollingAndItsTasksLandOnceAllowed() throws Exception {
+        TestTopics topics = TestTopics.unique("acl");
+        Map<String, String> settings = bridgeSettings(topics, "unused");
+        settings.put("camel.component.kafka.sasl-mechanism", "SCRAM-SHA-256");
+        settings.put("camel.component.kafka.sasl-jaas-config", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                + " required username=\"" + LIMITED_USER + "\" password=\"" + LIMITED_PASSWORD + "\";");
+        settings.put("dreamina.kafka.write-retries", "0");
+        settings.put("dreamina.api.credential-recheck", "1s");
+        String user = "User:" + LIMITED_USER;
+        try (Admin admin = Admin.create(clientSecurity())) {
+            admin.createTopics(List.of(new NewTopic(topics.in(), 1, (short) 1), new NewTopic(topics.out(), 1,
+                    (short) 1), new NewTopic(topics.dlq(), 1, (short) 1))).all().get();
+            List<AclBinding> acls = new ArrayList<>();
+            for (String topic : List.of(topics.in(), topics.dlq(), topics.pending())) {
+                acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.ALL));
+            }
+            acls.add(allow(ResourceType.TOPIC, topics.out(), user, AclOperation.DESCRIBE));
+            acls.add(allow(ResourceType.GROUP, topics.group(), user, AclOperation.ALL));
+            acls.add(allow(ResourceType.GROUP, topics.pendingGroup(), user, AclOperation.ALL));
+            acls.add(allow(ResourceType.CLUSTER, "kafka-cluster", user, AclOperation.IDEMPOTENT_WRITE));
+            acls.add(allow(ResourceType.CLUSTER, "kafka-cluster", user, AclOperation.DESCRIBE));
+            admin.createAcls(acls).all().get();
+        }
+        List<SimulatedTask> tasks = List.of(api.createTask(TaskScript.done(Duration.ofMillis(100))),
+                api.createTask(TaskScript.done(Duration.ofMillis(100))));
+        try (LogRecorder log = LogRecorder.start();
+             BridgeInstance bridge = BridgeInstance.start(settings)) {
+            send(topics, tasks);
+            Await.until(DEADLINE, () -> log.countContaining("A topic refuses the bridge's writes") >= 1,
+                    () -> "the refusing output topic reported");
+            long requests = api.requestCount();
+            Await.until(DEADLINE, () -> api.requestCount() >= requests + 2, () -> "tried again after the pause");
+            assertEquals(1, log.countContaining("A topic refuses the bridge's writes"), "said once");
+            assertTrue(read(topics.dlq(), 0, Duration.ofMillis(500)).isEmpty(), "nothing dead-lettered");
+
+            try (Admin admin = Admin.create(clientSecurity())) {
+                admin.createAcls(List.of(allow(ResourceType.TOPIC, topics.out(), user, AclOperation.WRITE)))
+                        .all().get();
+            }
+            List<String> published = read(topics.out(), tasks.size(), DEADLINE);
+            assertEquals(Set.copyOf(tasks.stream().map(SimulatedTask::id).toList()), Set.copyOf(published));
+            assertEquals(tasks.size(), read(topics.out(), tasks.size() + 1, Duration.ofSeconds(1)).size(),
+                    "each task once");
+        }
+    }
+
+    private static AclBinding allow(ResourceType type, String name, String principal, AclOperation operation) {
+        return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
+                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+    }
+
+    private static void send(TestTopics topics, List<SimulatedTask> tasks) throws Exception {
+        Map<String, Object> producerConfig = clientSecurity();
+        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+            for (SimulatedTask task : tasks) {
+                producer.send(new ProducerRecord<>(topics.in(), task.id(),
+                        task.id().getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+    }
+
+    /** The keys on {@code topic}, read as the admin until {@code expected} arrived or {@code wait} passed. */
+    private static List<String> read(String topic, int expected, Duration wait) {
+        Map<String, Object> consumerConfig = clientSecurity();
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaTestClient.uniqueName("check"));
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
+            consumer.subscribe(List.of(topic));
+            long end = System.nanoTime() + wait.toNanos();
+            while (System.nanoTime() < end && (expected == 0 || keys.size() < expected)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    keys.add(record.key());
+                }
+            }
+        }
+        return keys;
     }
 
     @Test

@@ -147,6 +147,8 @@ class ObservabilityIT {
         assertTrue(text.contains("kafka_consumer_fetch_manager_records_consumed_total"), "consumer client metrics");
         assertTrue(text.contains("kafka_producer_record_send_total"), "producer client metrics");
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM binders");
+        assertTrue(text.contains("camel_exchanges_seconds_count{failed=\"false\",routeId=\"poll-tasks\"}"),
+                "Camel's route meters");
         assertFalse(text.contains(first.id()) || text.contains(second.id()), "no task id in any label");
         assertFalse(text.contains(Canary.TOKEN), "no token");
 

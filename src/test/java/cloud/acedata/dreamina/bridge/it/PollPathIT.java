@@ -175,6 +175,26 @@ class PollPathIT {
     }
 
     @Test
+    void aProxyRefusingEveryRequestOpensTheCircuitInsteadOfDeadLetteringEveryTask() throws Exception {
+        List<SimulatedTask> tasks = healthyTasks(12);
+        api.failAlways(Fault.status(407, "proxy_authentication_required"));
+        BridgeInstance bridge = startBridge(settings);
+        tasks.forEach(task -> kafka.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
+
+        Await.until(DEADLINE, () -> bridge.context().getRouteController().getRouteStatus("ingest-tasks").isStopped(),
+                () -> "the circuit open: new input paused");
+        long refused = api.faultCount();
+        assertTrue(kafka.readAll(topics.dlq(), Duration.ofSeconds(1)).isEmpty(), "nothing dead-lettered");
+
+        api.clearFaults();
+        List<ConsumerRecord<String, byte[]>> out = kafka.awaitRecords(topics.out(), tasks.size(), DEADLINE);
+        assertEquals(ids(tasks), out.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
+        assertTrue(kafka.readAll(topics.dlq(), Duration.ofMillis(300)).isEmpty(), "nothing dead-lettered");
+        report("a proxy answering 407 to every request", tasks.size(), tasks.size(), 0, refused
+                + " requests refused: circuit open, input paused, nothing dead-lettered; then every task finished");
+    }
+
+    @Test
     void aFinishedTaskTooLargeForTheOutputTopicIsDeadLetteredAndTheOthersGoOn() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.bootstrapServers()))) {
