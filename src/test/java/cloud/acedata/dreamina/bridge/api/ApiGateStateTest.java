@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.api;
 
+import cloud.acedata.dreamina.bridge.support.TestClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.api;
 
+import cloud.acedata.dreamina.bridge.support.TestClock;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;

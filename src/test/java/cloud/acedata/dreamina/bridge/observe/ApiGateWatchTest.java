@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.observe;
 
+import cloud.acedata.dreamina.bridge.support.TestClock;
 import cloud.acedata.dreamina.bridge.api.ApiGate;
 import cloud.acedata.dreamina.bridge.api.Backoff;
 import org.apache.camel.health.HealthCheck;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The API readiness check: the gate's state, and how long the API has given no normal answer. */
 class ApiGateWatchTest {
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private final ApiGate gate = new ApiGate(clock, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(16),
             Duration.ZERO, new SplittableRandom(1)), Duration.ofSeconds(60), Duration.ofSeconds(30));
     private final ApiGateWatch watch = new ApiGateWatch(gate, clock);

@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.observe;
 
+import cloud.acedata.dreamina.bridge.support.TestClock;
 import cloud.acedata.dreamina.bridge.api.ApiAnswer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,7 +17,7 @@ class MeteredTasksApiTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final BridgeMetrics metrics = new BridgeMetrics(registry);
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private final ApiAvailability availability = new ApiAvailability(clock);
 
     @Test

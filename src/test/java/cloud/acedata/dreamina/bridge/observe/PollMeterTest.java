@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.observe;
 
+import cloud.acedata.dreamina.bridge.support.TestClock;
 import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.schedule.BatchResult;
@@ -18,7 +19,7 @@ class PollMeterTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final BridgeMetrics metrics = new BridgeMetrics(registry);
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private final PollMeter meter = new PollMeter(null, metrics, Duration.ofMinutes(15), clock);
 
     @Test

@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.observe;
 
+import cloud.acedata.dreamina.bridge.support.TestClock;
 import cloud.acedata.dreamina.bridge.schedule.BatchResult;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
 import org.apache.camel.health.HealthCheck;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The scheduler's checks for states a broker is not needed for: not started, stopped. */
 class SchedulerChecksTest {
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
 
     @Test
     void beforeTheSchedulerExistsItIsAliveButNotReady() {

@@ -1,4 +1,4 @@
-package cloud.acedata.dreamina.bridge.api;
+package cloud.acedata.dreamina.bridge.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,19 +7,24 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand, so time-dependent rules are checked without waiting. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
     private Instant now;
 
-    TestClock(Instant now) {
+    /** Starting at a fixed instant: 2026-01-01T00:00:00Z. */
+    public TestClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    public TestClock(Instant now) {
         this.now = now;
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now = instant;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
