@@ -39,15 +39,32 @@ public final class BridgeHeaders {
     public static final Set<String> OWN = Set.of(TASK_ID, TRACE_ID, ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET,
             PENDING_DUE, PENDING_DEADLINE, PENDING_POLLS);
 
+    private static final String[] RESERVED_PREFIXES = {"camel", "kafka.", "dreamina.", "org.apache.camel."};
+    /** Credentials never travel to a Kafka record, whoever sent them. */
+    private static final String[] RESERVED_NAMES = {"authorization", "proxy-authorization"};
+
     /**
-     * Whether a header name belongs to the bridge ({@code dreamina.}), Camel ({@code Camel…}) or camel-kafka
-     * ({@code kafka.}), in any letter case: such a header coming from an input record must never steer the bridge
-     * or reach a producer (Camel's header map ignores case, its Kafka header filter does not).
+     * Whether a header name belongs to the bridge ({@code dreamina.}), Camel ({@code Camel…},
+     * {@code org.apache.camel.}) or camel-kafka ({@code kafka.}), or carries a credential, in any letter case (as
+     * {@link String#CASE_INSENSITIVE_ORDER} and Camel's header map compare it, so {@code DREAMİNA.} is caught too): such
+     * a header coming from an input record must never steer the bridge or reach a producer. A null name is reserved.
+     * The one rule for the input's header filter, the ingest step and the outcomes.
      */
     public static boolean isReserved(String name) {
-        return name.regionMatches(true, 0, "dreamina.", 0, 9)
-                || name.regionMatches(true, 0, "camel", 0, 5)
-                || name.regionMatches(true, 0, "kafka.", 0, 6);
+        if (name == null) {
+            return true;
+        }
+        for (String prefix : RESERVED_PREFIXES) {
+            if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        for (String reserved : RESERVED_NAMES) {
+            if (name.equalsIgnoreCase(reserved)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Error codes the bridge itself assigns (the API's own codes pass through unchanged). */

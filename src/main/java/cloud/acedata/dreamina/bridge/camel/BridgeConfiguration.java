@@ -45,7 +45,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         }
         LOG.info("Dreamina bridge settings: {}", settings);
         context.addStartupListener(new HttpClientCheck(settings));
-        Observability observe = Observability.create(context, settings, INGEST_ROUTE_ID);
+        Observability observe = Observability.create(context, settings);
 
         Clock clock = Clock.systemUTC();
         Backoff backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), settings.backoffJitter(),

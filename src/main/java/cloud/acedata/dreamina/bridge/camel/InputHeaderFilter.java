@@ -1,10 +1,11 @@
 package cloud.acedata.dreamina.bridge.camel;
 
+import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
 
 /**
- * Which input record headers the bridge must not take in: names starting with {@code Camel}, {@code kafka.} or
+ * Keeps input record headers the bridge must not take in ({@link BridgeHeaders#isReserved}): names starting with {@code Camel}, {@code kafka.} or
  * {@code dreamina.} in any letter case, and {@code Authorization} / {@code Proxy-Authorization}. Such a header could steer a Kafka producer ({@code CamelKafkaOverrideTopic},
  * {@code CamelKafkaKey}), overwrite the consumer's record metadata ({@code kafka.OFFSET}) or forge the bridge's own
  * headers ({@code dreamina.pending.due}, {@code dreamina.error.code}) — Camel's header map and the headers read from
@@ -17,30 +18,8 @@ import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
  */
 public class InputHeaderFilter extends KafkaHeaderFilterStrategy {
 
-    private static final String[] RESERVED_PREFIXES = {"camel", "kafka.", "dreamina.", "org.apache.camel."};
-    /** Credentials never travel to a Kafka record, whoever sent them. */
-    private static final String[] RESERVED_NAMES = {"authorization", "proxy-authorization"};
-
-    /** Whether an input header of this name is kept off the bridge (a null name is too). */
-    public static boolean isReserved(String name) {
-        if (name == null) {
-            return true;
-        }
-        for (String prefix : RESERVED_PREFIXES) {
-            if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
-                return true;
-            }
-        }
-        for (String reserved : RESERVED_NAMES) {
-            if (name.equalsIgnoreCase(reserved)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return isReserved(headerName) || super.applyFilterToExternalHeaders(headerName, headerValue, exchange);
+        return BridgeHeaders.isReserved(headerName) || super.applyFilterToExternalHeaders(headerName, headerValue, exchange);
     }
 }

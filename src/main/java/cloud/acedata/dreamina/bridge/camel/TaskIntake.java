@@ -17,7 +17,7 @@ import java.time.Duration;
  * Turns one input record into the record the bridge writes for it: a valid task reference becomes a pending
  * record (due after one poll interval, given up after max-wait), anything else a dead letter {@code invalid_input}.
  * Key and value stay byte for byte (an input without a key is keyed by the task id's UTF-8 bytes); the input's
- * ordinary headers travel along, its {@linkplain InputHeaderFilter#isReserved reserved} ones never do, and the
+ * ordinary headers travel along, its {@linkplain BridgeHeaders#isReserved reserved} ones never do, and the
  * bridge adds its own: where the record came from, which task it names, when to poll it.
  */
 public final class TaskIntake {
@@ -55,7 +55,7 @@ public final class TaskIntake {
     public Intake read(ConsumerRecord<byte[], byte[]> input) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : input.headers()) {
-            if (!InputHeaderFilter.isReserved(header.key())) {
+            if (!BridgeHeaders.isReserved(header.key())) {
                 headers.add(header);
             }
         }

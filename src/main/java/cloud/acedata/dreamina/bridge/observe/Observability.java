@@ -64,7 +64,7 @@ public final class Observability extends ServiceSupport {
     }
 
     /** Creates it, binds it, and meters camel-kafka's clients and Kafka writes. */
-    public static Observability create(CamelContext context, BridgeSettings settings, String ingestRouteId) {
+    public static Observability create(CamelContext context, BridgeSettings settings) {
         Observability o = new Observability(context, settings, ObserveSettings.from(context.getPropertiesComponent()));
         context.getRegistry().bind(BEAN, o);
         context.getRegistry().bind("metricsRegistry", o.registry);
