@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.camel.PendingTopic;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
 import cloud.acedata.dreamina.bridge.config.SettingException;
+import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.OnlySettings;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +71,20 @@ class PendingTopicIT {
                 .get(30, TimeUnit.SECONDS);
     }
 
-    private static Config configOf(String topic) throws Exception {
+    /**
+     * The topic's configuration. A topic created a moment ago may not be known to the broker's metadata yet (the
+     * create answers before every cache has it: CI saw UnknownTopicOrPartition here), so "not known yet" is
+     * asked again until a deadline.
+     */
+    private static Config configOf(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        return Await.value(Duration.ofSeconds(30), () -> {
+            try {
+                return admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            } catch (Exception e) {
+                throw new IllegalStateException("describeConfigs " + topic, e);
+            }
+        }, Objects::nonNull, "the configuration of " + topic);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -77,6 +78,7 @@ public final class KafkaTestClient implements AutoCloseable {
     /** Creates a topic (replication factor 1) and returns once the broker has it. */
     public void createTopic(String name, int partitions) {
         await(admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all(), "create topic " + name);
+        describe(name);
     }
 
     /** Number of partitions of an existing topic. */
@@ -216,8 +218,14 @@ public final class KafkaTestClient implements AutoCloseable {
         return offsets;
     }
 
+    /**
+     * The topic as the broker describes it. Its metadata may lag a creation that was just acknowledged
+     * (UnknownTopicOrPartition for a moment), so that answer is asked again until the call timeout.
+     */
     private TopicDescription describe(String topic) {
-        return await(admin.describeTopics(Set.of(topic)).allTopicNames(), "describe topic " + topic).get(topic);
+        return Await.value(CALL_TIMEOUT,
+                () -> await(admin.describeTopics(Set.of(topic)).allTopicNames(), "describe topic " + topic).get(topic),
+                Objects::nonNull, "the description of topic " + topic);
     }
 
     private KafkaConsumer<String, byte[]> newConsumer() {
