@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Every {@code dreamina.*} setting the Java side reads, resolved once at start with Camel's own rules (the
- * properties files, then environment variables such as {@code DREAMINA_POLL_INTERVAL}). The defaults here are the
- * ones documented in {@code config/application.properties}.
+ * properties files, then environment variables such as {@code DREAMINA_POLL_INTERVAL}). Their defaults are
+ * written once, in {@code config/application.properties}; the API token alone has none (it belongs in
+ * {@code DREAMINA_API_TOKEN}, never in a file).
  */
 public record BridgeSettings(
         String apiBaseUrl,
@@ -43,6 +44,8 @@ public record BridgeSettings(
     public static final int MAX_BATCH_SIZE = 100;
     /** The most API requests in flight per instance: each holds a worker thread and an HTTP connection. */
     public static final int MAX_IN_FLIGHT = 200;
+    /** The most sample tasks local mode sends at start. */
+    public static final int MAX_SAMPLE_TASKS = 10_000;
 
     /**
      * Reads and checks every setting; the first one that cannot be used is a {@link SettingException} naming its
@@ -50,49 +53,49 @@ public record BridgeSettings(
      */
     public static BridgeSettings from(PropertiesComponent properties) {
         SettingReader r = new SettingReader(properties);
-        Duration backoffInitial = r.positiveDuration("dreamina.api.backoff.initial", "1s");
-        Duration backoffMax = r.positiveDuration("dreamina.api.backoff.max", "16s");
+        Duration backoffInitial = r.positiveDuration("dreamina.api.backoff.initial");
+        Duration backoffMax = r.positiveDuration("dreamina.api.backoff.max");
         if (backoffMax.compareTo(backoffInitial) < 0) {
             throw new SettingException("dreamina.api.backoff.max", "must be at least dreamina.api.backoff.initial ("
                     + backoffInitial + "), not " + backoffMax);
         }
-        Duration pollInterval = r.positiveDuration("dreamina.poll.interval", "5s");
-        Duration maxWait = r.positiveDuration("dreamina.poll.max-wait", "15m");
+        Duration pollInterval = r.positiveDuration("dreamina.poll.interval");
+        Duration maxWait = r.positiveDuration("dreamina.poll.max-wait");
         if (maxWait.compareTo(pollInterval) < 0) {
             throw new SettingException("dreamina.poll.max-wait", "must be at least dreamina.poll.interval ("
                     + pollInterval + "), not " + maxWait + ": every task would time out before its first poll");
         }
-        Duration pendingRetention = r.positiveDuration("dreamina.topic.pending.retention", "7d");
+        Duration pendingRetention = r.positiveDuration("dreamina.topic.pending.retention");
         if (pendingRetention.compareTo(maxWait) < 0) {
             throw new SettingException("dreamina.topic.pending.retention", "must be at least dreamina.poll.max-wait ("
                     + maxWait + "), not " + pendingRetention + ": Kafka would delete tasks still waiting");
         }
         BridgeSettings settings = new BridgeSettings(
-                r.httpUrl("dreamina.api.base-url", "https://api.acedata.cloud"),
-                r.text("dreamina.api.token", ""),
-                r.positiveInt("dreamina.api.max-requests-per-second", 50),
-                r.positiveDuration("dreamina.api.connect-timeout", "5s"),
-                r.positiveDuration("dreamina.api.read-timeout", "30s"),
-                r.positiveDuration("dreamina.api.retry-after-cap", "60s"),
+                r.httpUrl("dreamina.api.base-url"),
+                r.optional("dreamina.api.token").orElse(""),
+                r.positiveInt("dreamina.api.max-requests-per-second"),
+                r.positiveDuration("dreamina.api.connect-timeout"),
+                r.positiveDuration("dreamina.api.read-timeout"),
+                r.positiveDuration("dreamina.api.retry-after-cap"),
                 backoffInitial,
                 backoffMax,
-                r.durationOrOff("dreamina.api.backoff.jitter", "1s"),
-                r.positiveDuration("dreamina.api.credential-recheck", "30s"),
-                r.topic("dreamina.topic.input", "dreamina.tasks"),
-                r.topic("dreamina.topic.output", "dreamina.videos"),
-                r.topic("dreamina.topic.dead-letter", "dreamina.tasks.dlq"),
-                r.topic("dreamina.topic.pending", "dreamina.tasks.pending"),
-                r.positiveInt("dreamina.topic.pending.partitions", 6),
-                replicationFactor(r, "dreamina.topic.pending.replication-factor", -1),
-                r.nonBlank("dreamina.consumer.group", "dreamina-bridge"),
+                r.durationOrOff("dreamina.api.backoff.jitter"),
+                r.positiveDuration("dreamina.api.credential-recheck"),
+                r.topic("dreamina.topic.input"),
+                r.topic("dreamina.topic.output"),
+                r.topic("dreamina.topic.dead-letter"),
+                r.topic("dreamina.topic.pending"),
+                r.positiveInt("dreamina.topic.pending.partitions"),
+                replicationFactor(r, "dreamina.topic.pending.replication-factor"),
+                r.nonBlank("dreamina.consumer.group"),
                 pollInterval,
                 maxWait,
-                r.intInRange("dreamina.poll.batch-size", 50, 1, MAX_BATCH_SIZE),
-                r.positiveDuration("dreamina.poll.error-pause", "1s"),
+                r.intInRange("dreamina.poll.batch-size", 1, MAX_BATCH_SIZE),
+                r.positiveDuration("dreamina.poll.error-pause"),
                 pendingRetention,
-                r.intInRange("dreamina.api.max-in-flight", 24, 1, MAX_IN_FLIGHT),
-                r.fraction("dreamina.poll.coalesce", "0.2"),
-                r.positiveDuration("dreamina.poll.stop-timeout", "5s"));
+                r.intInRange("dreamina.api.max-in-flight", 1, MAX_IN_FLIGHT),
+                r.fraction("dreamina.poll.coalesce"),
+                r.positiveDuration("dreamina.poll.stop-timeout"));
         settings.requireDistinctTopics();
         checkRouteSettings(r);
         return settings;
@@ -103,16 +106,16 @@ public record BridgeSettings(
      * stops the start with one line instead of failing deep inside a route.
      */
     private static void checkRouteSettings(SettingReader r) {
-        r.positiveInt("dreamina.ingest.max-poll-records", 500);
-        r.positiveInt("dreamina.ingest.consumers", 3);
-        r.intInRange("dreamina.kafka.write-retries", 3, 0, Integer.MAX_VALUE);
-        r.intInRange("dreamina.kafka.write-retry-delay-ms", 1000, 0, Integer.MAX_VALUE);
-        r.intInRange("dreamina.local.sample-tasks", 4, 0, 10_000);
+        r.positiveInt("dreamina.ingest.max-poll-records");
+        r.positiveInt("dreamina.ingest.consumers");
+        r.intInRange("dreamina.kafka.write-retries", 0, Integer.MAX_VALUE);
+        r.intInRange("dreamina.kafka.write-retry-delay-ms", 0, Integer.MAX_VALUE);
+        r.intInRange("dreamina.local.sample-tasks", 0, MAX_SAMPLE_TASKS);
     }
 
     /** -1 (the broker's default) or 1 to Short.MAX_VALUE, as Kafka's Admin takes it. */
-    private static short replicationFactor(SettingReader r, String key, int fallback) {
-        int value = r.intInRange(key, fallback, -1, Short.MAX_VALUE);
+    private static short replicationFactor(SettingReader r, String key) {
+        int value = r.intInRange(key, -1, Short.MAX_VALUE);
         if (value == 0) {
             throw new SettingException(key, "must be -1 (the broker's default) or 1 to " + Short.MAX_VALUE
                     + ", not 0");

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,9 @@ import java.util.regex.Pattern;
  * {@link SettingException} that names the key and its environment variable. Every reader of a setting goes
  * through here, so a bad value stops the start instead of breaking something silently (a read timeout of 0 is
  * "wait forever" to HttpClient, a cadence of 0 a hot loop).
+ *
+ * <p>No default is written here: each one is written once, in {@code config/application.properties}, which the
+ * jar carries and always loads. A key that no source sets is therefore an error, not a silent fallback.
  */
 public final class SettingReader {
 
@@ -28,14 +32,20 @@ public final class SettingReader {
         this.properties = properties;
     }
 
-    /** The value as given, trimmed, or the fallback when the key is not set at all. */
-    public String text(String key, String fallback) {
-        return properties.resolveProperty(key).map(String::trim).orElse(fallback);
+    /** The value as given, trimmed; a key no source sets is refused. */
+    public String text(String key) {
+        return optional(key).orElseThrow(() -> new SettingException(key,
+                "is not set: its default belongs in config/application.properties (was the key removed there?)"));
+    }
+
+    /** The value as given, trimmed, if any source sets it: only for keys that have no default (the API token). */
+    public Optional<String> optional(String key) {
+        return properties.resolveProperty(key).map(String::trim);
     }
 
     /** Not blank. */
-    public String nonBlank(String key, String fallback) {
-        String value = text(key, fallback);
+    public String nonBlank(String key) {
+        String value = text(key);
         if (value.isEmpty()) {
             throw new SettingException(key, "must not be empty");
         }
@@ -43,8 +53,8 @@ public final class SettingReader {
     }
 
     /** A Kafka topic name: 1 to 249 of {@code a-z A-Z 0-9 . _ -}, neither {@code .} nor {@code ..}. */
-    public String topic(String key, String fallback) {
-        String value = text(key, fallback);
+    public String topic(String key) {
+        String value = text(key);
         if (!TOPIC.matcher(value).matches() || value.equals(".") || value.equals("..")) {
             throw new SettingException(key, "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), not '"
                     + value + "'");
@@ -53,8 +63,8 @@ public final class SettingReader {
     }
 
     /** A whole number from {@code min} to {@code max}. */
-    public int intInRange(String key, int fallback, int min, int max) {
-        String value = text(key, String.valueOf(fallback));
+    public int intInRange(String key, int min, int max) {
+        String value = text(key);
         int number;
         try {
             number = Integer.parseInt(value);
@@ -69,8 +79,8 @@ public final class SettingReader {
     }
 
     /** A share, from 0 (0 = off) to below 1. */
-    public double fraction(String key, String fallback) {
-        String value = text(key, fallback);
+    public double fraction(String key) {
+        String value = text(key);
         try {
             double fraction = Double.parseDouble(value);
             if (fraction >= 0 && fraction < 1) {
@@ -83,30 +93,30 @@ public final class SettingReader {
     }
 
     /** A whole number of at least 1. */
-    public int positiveInt(String key, int fallback) {
-        return intInRange(key, fallback, 1, Integer.MAX_VALUE);
+    public int positiveInt(String key) {
+        return intInRange(key, 1, Integer.MAX_VALUE);
     }
 
     /** A duration above zero (and at most {@link #LONGEST}). */
-    public Duration positiveDuration(String key, String fallback) {
-        Duration value = duration(key, fallback);
+    public Duration positiveDuration(String key) {
+        Duration value = duration(key);
         if (value.isZero()) {
-            throw new SettingException(key, "must be longer than 0, not '" + text(key, fallback) + "'");
+            throw new SettingException(key, "must be longer than 0, not '" + text(key) + "'");
         }
         return value;
     }
 
     /** A duration of zero or more, where 0 means "off" (and at most {@link #LONGEST}). */
-    public Duration durationOrOff(String key, String fallback) {
-        return duration(key, fallback);
+    public Duration durationOrOff(String key) {
+        return duration(key);
     }
 
     /**
      * An absolute {@code http} or {@code https} URL with a host, and no user info, query, fragment or trailing
      * {@code /} (the bridge appends {@code /dreamina/tasks}).
      */
-    public String httpUrl(String key, String fallback) {
-        String value = text(key, fallback);
+    public String httpUrl(String key) {
+        String value = text(key);
         URI uri;
         try {
             uri = new URI(value);
@@ -133,8 +143,8 @@ public final class SettingReader {
         return value;
     }
 
-    private Duration duration(String key, String fallback) {
-        String value = text(key, fallback);
+    private Duration duration(String key) {
+        String value = text(key);
         Duration duration;
         try {
             duration = Durations.parse(value);

@@ -1,6 +1,8 @@
 package cloud.acedata.dreamina.bridge.local;
 
+import cloud.acedata.dreamina.bridge.config.BridgeSettings;
 import cloud.acedata.dreamina.bridge.config.SettingException;
+import cloud.acedata.dreamina.bridge.config.SettingReader;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -33,7 +35,7 @@ public final class LocalMode extends MainListenerSupport {
         if (broker && token) {
             LOG.info("\n==== dreamina-bridge: CONNECTED MODE — Kafka {} , Tasks API {} ====",
                     properties.resolveProperty(BROKERS).orElse(""),
-                    properties.resolveProperty("dreamina.api.base-url").orElse("https://api.acedata.cloud"));
+                    new SettingReader(properties).text("dreamina.api.base-url"));
             return;
         }
         if (broker) {
@@ -60,8 +62,9 @@ public final class LocalMode extends MainListenerSupport {
             return;
         }
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
-        int count = Integer.parseInt(properties.resolveProperty("dreamina.local.sample-tasks").orElse("4"));
-        String topic = properties.resolveProperty("dreamina.topic.input").orElse("dreamina.tasks");
+        SettingReader settings = new SettingReader(properties);
+        int count = settings.intInRange("dreamina.local.sample-tasks", 0, BridgeSettings.MAX_SAMPLE_TASKS);
+        String topic = settings.topic("dreamina.topic.input");
         SampleTasks.send(kafka.bootstrapServers(), topic, simulator, count);
     }
 

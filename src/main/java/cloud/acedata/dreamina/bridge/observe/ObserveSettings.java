@@ -18,18 +18,18 @@ public record ObserveSettings(boolean managementEnabled, String managementHost, 
     public static ObserveSettings from(PropertiesComponent properties) {
         SettingReader r = new SettingReader(properties);
         return new ObserveSettings(
-                bool(r, "dreamina.management.enabled", "true"),
-                r.nonBlank("dreamina.management.host", "0.0.0.0"),
-                r.intInRange("dreamina.management.port", 9402, 0, 65_535),
-                r.durationOrOff("dreamina.log.progress-interval", "30s"),
-                r.positiveDuration("dreamina.health.scheduler-stall", "5m"),
-                r.positiveDuration("dreamina.health.api-unavailable-max", "2m"),
-                r.positiveDuration("dreamina.health.kafka-probe-interval", "15s"),
-                r.positiveDuration("dreamina.health.kafka-probe-timeout", "5s"));
+                bool(r, "dreamina.management.enabled"),
+                r.nonBlank("dreamina.management.host"),
+                r.intInRange("dreamina.management.port", 0, 65_535),
+                r.durationOrOff("dreamina.log.progress-interval"),
+                r.positiveDuration("dreamina.health.scheduler-stall"),
+                r.positiveDuration("dreamina.health.api-unavailable-max"),
+                r.positiveDuration("dreamina.health.kafka-probe-interval"),
+                r.positiveDuration("dreamina.health.kafka-probe-timeout"));
     }
 
-    private static boolean bool(SettingReader r, String key, String fallback) {
-        String value = r.text(key, fallback);
+    private static boolean bool(SettingReader r, String key) {
+        String value = r.text(key);
         if (!value.equals("true") && !value.equals("false")) {
             throw new SettingException(key, "must be true or false, not '" + value + "'");
         }

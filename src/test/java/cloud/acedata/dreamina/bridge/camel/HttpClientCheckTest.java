@@ -1,6 +1,7 @@
 package cloud.acedata.dreamina.bridge.camel;
 
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.support.OnlySettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -92,11 +93,11 @@ class HttpClientCheckTest {
         assertEquals(List.of(), HttpClientCheck.problems("http", http, settings()));
     }
 
-    /** The defaults of BridgeSettings: connect 5 s, read 30 s. */
+    /** The defaults of config/application.properties: connect 5 s, read 30 s. */
     private static BridgeSettings settings() throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.start();
-            return BridgeSettings.from(context.getPropertiesComponent());
+            return OnlySettings.of(context, Map.of());
         }
     }
 

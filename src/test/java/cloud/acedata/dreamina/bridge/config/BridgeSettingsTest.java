@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,6 +37,7 @@ class BridgeSettingsTest {
         return OnlySettings.of(context, values);
     }
 
+    /** The defaults are config/application.properties': what an operator reads there is what the bridge uses. */
     @Test
     void defaultsWhenNothingIsSet() {
         BridgeSettings s = settings(Map.of());
@@ -64,6 +66,23 @@ class BridgeSettingsTest {
         assertEquals(50, s.batchSize());
         assertEquals(Duration.ofSeconds(1), s.errorPause());
         assertEquals(Duration.ofDays(7), s.pendingRetention());
+    }
+
+    /**
+     * No default is written twice: a key missing from the properties (an operator deleted its line) stops the start
+     * with one line naming it, instead of a value hidden in Java. The token alone has no default.
+     */
+    @Test
+    void aKeyNoSourceSetsIsNamedAndTheTokenAloneMayBeAbsent() {
+        Properties withoutInterval = OnlySettings.defaults();
+        withoutInterval.remove("dreamina.poll.interval");
+        SettingException missing = assertThrows(SettingException.class,
+                () -> OnlySettings.readExactly(context, withoutInterval, BridgeSettings::from));
+        assertEquals("dreamina.poll.interval", missing.key());
+        assertTrue(missing.getMessage().contains("is not set"), missing.getMessage());
+
+        assertFalse(OnlySettings.defaults().containsKey("dreamina.api.token"), "the token never sits in a file");
+        assertFalse(OnlySettings.readExactly(context, OnlySettings.defaults(), BridgeSettings::from).hasToken());
     }
 
     @Test

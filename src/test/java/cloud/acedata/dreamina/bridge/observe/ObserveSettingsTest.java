@@ -1,16 +1,12 @@
 package cloud.acedata.dreamina.bridge.observe;
 
 import cloud.acedata.dreamina.bridge.config.SettingException;
-import org.apache.camel.component.properties.PropertiesComponent;
+import cloud.acedata.dreamina.bridge.support.OnlySettings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -34,30 +30,16 @@ class ObserveSettingsTest {
         context.stop();
     }
 
-    private static ObserveSettings settings(Properties initial) {
-        PropertiesComponent properties = new PropertiesComponent();
-        properties.setCamelContext(context);
-        properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
-        properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
-        properties.setInitialProperties(initial);
-        properties.start();
-        try {
-            return ObserveSettings.from(properties);
-        } finally {
-            properties.stop();
-        }
+    private static ObserveSettings settings(Properties values) {
+        return OnlySettings.readExactly(context, values, ObserveSettings::from);
     }
 
-    private static Properties defaults() throws IOException {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of("config", "application.properties"))) {
-            properties.load(in);
-        }
-        return properties;
+    private static Properties defaults() {
+        return OnlySettings.defaults();
     }
 
     @Test
-    void theDefaultsFitAnOrchestrator() throws IOException {
+    void theDefaultsFitAnOrchestrator() {
         ObserveSettings settings = settings(defaults());
         assertTrue(settings.managementEnabled());
         assertEquals("0.0.0.0", settings.managementHost());
@@ -70,7 +52,7 @@ class ObserveSettingsTest {
     }
 
     @Test
-    void theShutdownBoundsEndWithinThirtySeconds() throws IOException {
+    void theShutdownBoundsEndWithinThirtySeconds() {
         Properties defaults = defaults();
         int routes = Integer.parseInt(defaults.getProperty("camel.main.shutdown-timeout").replaceAll("\\D*:?(\\d+)}}", "$1"));
         int extra = Integer.parseInt(defaults.getProperty("camel.main.extra-shutdown-timeout")
@@ -81,7 +63,7 @@ class ObserveSettingsTest {
     }
 
     @Test
-    void progressCanBeSwitchedOffAndABadValueIsNamedWithItsVariable() throws IOException {
+    void progressCanBeSwitchedOffAndABadValueIsNamedWithItsVariable() {
         Properties values = defaults();
         values.setProperty("dreamina.log.progress-interval", "0");
         assertEquals(Duration.ZERO, settings(values).progressInterval());
