@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.api;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome;

@@ -1,6 +1,5 @@
 package cloud.acedata.dreamina.bridge.camel;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.api.ApiGate;
 import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
 import cloud.acedata.dreamina.bridge.api.Backoff;
@@ -9,7 +8,9 @@ import cloud.acedata.dreamina.bridge.api.TaskPoller;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
 import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.config.UnknownSettings;
+import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.observe.Observability;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;
 import cloud.acedata.dreamina.bridge.util.JsonLimits;

@@ -1,8 +1,8 @@
 package cloud.acedata.dreamina.bridge.camel;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.kafka.BatchWrite;
 import cloud.acedata.dreamina.bridge.kafka.RecordBatchWriter;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;

@@ -1,6 +1,7 @@
 package cloud.acedata.dreamina.bridge.camel;
 
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;

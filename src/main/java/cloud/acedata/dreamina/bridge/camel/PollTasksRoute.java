@@ -1,11 +1,11 @@
 package cloud.acedata.dreamina.bridge.camel;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.api.ApiUnavailableException;
 import cloud.acedata.dreamina.bridge.api.RequestFailedException;
 import cloud.acedata.dreamina.bridge.schedule.BatchHandler;
 import cloud.acedata.dreamina.bridge.schedule.BatchResult;
 import cloud.acedata.dreamina.bridge.schedule.BatchTicket;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import org.apache.camel.Exchange;

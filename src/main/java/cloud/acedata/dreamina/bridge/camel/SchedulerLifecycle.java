@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.api.ApiGate;
 import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
 import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.observe.Observability;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
 import org.apache.camel.CamelContext;

@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.camel;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.InvalidInputException;
 import cloud.acedata.dreamina.bridge.task.TaskReference;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;

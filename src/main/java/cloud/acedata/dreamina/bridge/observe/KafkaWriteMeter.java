@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.observe;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaEndpoint;

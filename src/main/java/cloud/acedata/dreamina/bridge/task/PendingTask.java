@@ -1,6 +1,5 @@
 package cloud.acedata.dreamina.bridge.task;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;

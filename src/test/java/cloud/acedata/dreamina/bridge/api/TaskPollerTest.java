@@ -1,11 +1,11 @@
 package cloud.acedata.dreamina.bridge.api;
 
 import cloud.acedata.dreamina.bridge.support.TestClock;
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
-import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome.Destination;
+import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import cloud.acedata.dreamina.bridge.util.JsonLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.camel;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;

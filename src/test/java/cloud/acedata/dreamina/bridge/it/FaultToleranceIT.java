@@ -1,19 +1,19 @@
 package cloud.acedata.dreamina.bridge.it;
 
-import cloud.acedata.dreamina.bridge.camel.KafkaClients;
 import cloud.acedata.dreamina.bridge.camel.SchedulerLifecycle;
+import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
-import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
+import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
-import cloud.acedata.dreamina.bridge.support.TestTopics;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.spi.InterceptSendToEndpoint;

@@ -1,7 +1,7 @@
 package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.camel.InputHeaderFilter;
-import cloud.acedata.dreamina.bridge.camel.KafkaClients;
+import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;

@@ -1,9 +1,9 @@
 package cloud.acedata.dreamina.bridge.observe;
 
-import cloud.acedata.dreamina.bridge.support.TestClock;
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
-import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.schedule.BatchResult;
+import cloud.acedata.dreamina.bridge.support.TestClock;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.PendingTask;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package cloud.acedata.dreamina.bridge.routes;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.api.ApiUnavailableException;
 import cloud.acedata.dreamina.bridge.camel.BatchClaim;
 import cloud.acedata.dreamina.bridge.camel.CollectWriteReceipts;
 import cloud.acedata.dreamina.bridge.camel.OutcomeMessage;
 import cloud.acedata.dreamina.bridge.camel.WriteReceipts;
-import cloud.acedata.dreamina.bridge.task.TaskOutcome;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome.Destination;
+import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.mock.MockEndpoint;

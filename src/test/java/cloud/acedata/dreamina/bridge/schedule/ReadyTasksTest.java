@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.schedule;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package cloud.acedata.dreamina.bridge.task;
 
-import cloud.acedata.dreamina.bridge.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome.Destination;
 import org.junit.jupiter.api.Test;
 

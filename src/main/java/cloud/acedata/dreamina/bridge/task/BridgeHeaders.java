@@ -1,4 +1,4 @@
-package cloud.acedata.dreamina.bridge;
+package cloud.acedata.dreamina.bridge.task;
 
 import java.util.Set;
 

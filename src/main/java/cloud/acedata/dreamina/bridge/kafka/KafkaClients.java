@@ -1,4 +1,4 @@
-package cloud.acedata.dreamina.bridge.camel;
+package cloud.acedata.dreamina.bridge.kafka;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaClientFactory;
