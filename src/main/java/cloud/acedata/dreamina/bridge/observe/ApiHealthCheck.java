@@ -2,7 +2,6 @@ package cloud.acedata.dreamina.bridge.observe;
 
 import cloud.acedata.dreamina.bridge.api.ApiGate;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,27 +10,17 @@ import java.util.Map;
  * Readiness as far as the Tasks API goes: DOWN while the API refuses the token (the gate is paused), and while the
  * API has given no normal answer (429, 5xx, I/O errors only) for longer than {@code dreamina.health.api-unavailable-max}.
  */
-public final class ApiHealthCheck extends AbstractHealthCheck {
+public final class ApiHealthCheck extends ReadinessCheck {
 
     private final ApiGateWatch watch;
     private final ApiAvailability availability;
     private final Duration unavailableMax;
 
     public ApiHealthCheck(ApiGateWatch watch, ApiAvailability availability, Duration unavailableMax) {
-        super("dreamina", "dreamina-api");
+        super("dreamina-api");
         this.watch = watch;
         this.availability = availability;
         this.unavailableMax = unavailableMax;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override

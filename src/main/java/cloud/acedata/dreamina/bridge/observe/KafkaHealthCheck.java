@@ -1,28 +1,17 @@
 package cloud.acedata.dreamina.bridge.observe;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.util.Map;
 
 /** Readiness as far as the broker goes: DOWN until the lag probe got an answer, and whenever its last run failed. */
-public final class KafkaHealthCheck extends AbstractHealthCheck {
+public final class KafkaHealthCheck extends ReadinessCheck {
 
     private final PendingLagProbe probe;
 
     public KafkaHealthCheck(PendingLagProbe probe) {
-        super("dreamina", "dreamina-kafka");
+        super("dreamina-kafka");
         this.probe = probe;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override

@@ -2,7 +2,6 @@ package cloud.acedata.dreamina.bridge.observe;
 
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,23 +11,13 @@ import java.util.function.Supplier;
  * topic's partitions from the group (an instance beyond the partition count receives an empty one: it is ready
  * and idle).
  */
-public final class SchedulerReadinessCheck extends AbstractHealthCheck {
+public final class SchedulerReadinessCheck extends ReadinessCheck {
 
     private final Supplier<PendingTaskScheduler> scheduler;
 
     public SchedulerReadinessCheck(Supplier<PendingTaskScheduler> scheduler) {
-        super("dreamina", "dreamina-scheduler");
+        super("dreamina-scheduler");
         this.scheduler = scheduler;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override
