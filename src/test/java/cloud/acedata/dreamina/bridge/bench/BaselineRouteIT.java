@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.bench;
 
+import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
@@ -34,8 +35,9 @@ class BaselineRouteIT {
     @Test
     void pollsEachTaskOnItsOwnUntilItIsFinishedThenPublishesOrDeadLettersIt() throws Exception {
         TestTopics topics = TestTopics.unique("baseline");
+        RequestLog apiLog = new RequestLog();
         try (KafkaTestClient kafka = KafkaTestClient.ofSharedBroker();
-             TasksApiSimulator api = new TasksApiSimulator(Canary.TOKEN).start()) {
+             TasksApiSimulator api = new TasksApiSimulator(Canary.TOKEN).hook(apiLog).start()) {
             kafka.createTopic(topics.in(), 2);
             kafka.createTopic(topics.out(), 1);
             kafka.createTopic(topics.dlq(), 1);
@@ -61,9 +63,9 @@ class BaselineRouteIT {
             // One retrieve per task per cadence: the finished one at once, the other until 900 ms after its first poll.
             assertEquals(1, failed.polls());
             assertTrue(done.polls() >= 4 && done.polls() <= 7, "polls of the 900 ms task: " + done.polls());
-            assertEquals(api.requestCount(), api.requestCount("retrieve"));
-            assertEquals(api.requestCount(), api.idsRequested(), "one id per request");
-            assertEquals(0, api.rateLimitedCount());
+            assertEquals(apiLog.requestCount(), apiLog.requestCount("retrieve"));
+            assertEquals(apiLog.requestCount(), apiLog.idsRequested(), "one id per request");
+            assertEquals(0, apiLog.rateLimitedCount());
         }
     }
 }

@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.bench;
 
+import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
@@ -34,6 +35,7 @@ final class WorkloadRun implements AutoCloseable {
     private final boolean baseline;
     private final TestTopics topics;
     private final TasksApiSimulator api;
+    private final RequestLog apiLog = new RequestLog();
     private final Map<String, SimulatedTask> tasks = new ConcurrentHashMap<>();
     private final AtomicLong feedErrors = new AtomicLong();
     private Subject subject;
@@ -59,7 +61,8 @@ final class WorkloadRun implements AutoCloseable {
         env.client().createTopic(topics.in(), inputPartitions);
         env.client().createTopic(topics.out(), 3);
         env.client().createTopic(topics.dlq(), 1);
-        this.api = new TasksApiSimulator(BenchSettings.TOKEN).maxRequestsPerSecond(apiLimit).latency(apiLatency).start();
+        this.api = new TasksApiSimulator(BenchSettings.TOKEN).hook(apiLog).maxRequestsPerSecond(apiLimit)
+                .latency(apiLatency).start();
         result.setting("api.limitPerSecond", apiLimit == Integer.MAX_VALUE ? "none" : apiLimit);
         result.setting("api.latencyMs", apiLatency.toMillis());
         result.setting("inputPartitions", inputPartitions);
@@ -171,9 +174,9 @@ final class WorkloadRun implements AutoCloseable {
         boolean complete = completed >= fed;
         long lastOutput = outputs.values().stream().mapToLong(Long::longValue).max().orElse(feedStartMillis);
         double drain = complete ? (lastOutput - feedStartMillis) / 1e3 : Double.NaN;
-        long requests = api.requestCount();
-        long rateLimited = api.rateLimitedCount();
-        List<Long> arrivals = api.requestTimestampsNanos().stream().filter(t -> t >= feedStartNanos).toList();
+        long requests = apiLog.requestCount();
+        long rateLimited = apiLog.rateLimitedCount();
+        List<Long> arrivals = apiLog.requestTimestampsNanos().stream().filter(t -> t >= feedStartNanos).toList();
         List<Long> detection = new ArrayList<>();
         outputs.forEach((id, timestamp) -> {
             SimulatedTask task = tasks.get(id);
@@ -194,7 +197,7 @@ final class WorkloadRun implements AutoCloseable {
                 .figure("inputCommitted", ingest.committed())
                 .figure("apiRequests", requests)
                 .figure("api429", rateLimited)
-                .figure("idsPerRequest", Stats.ratio(api.idsRequested(), requests - rateLimited))
+                .figure("idsPerRequest", Stats.ratio(apiLog.idsRequested(), requests - rateLimited))
                 .figure("requestsPerCompletedTask", Stats.ratio(requests, completed))
                 .figure("busiest1sRequests", Stats.busiestWindow(arrivals, 1_000_000_000L))
                 .figure("sustainedRequestsPerSecondBusiest10s",

@@ -1,13 +1,15 @@
 package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.simulator.Fault;
+import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
+import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.simulator.TokenState;
-import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
+import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
@@ -55,6 +57,8 @@ class BridgeFlowIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static TasksApiSimulator api;
+    private static final RequestLog apiLog = new RequestLog();
+    private static final SimulatorFaults apiFaults = new SimulatorFaults();
     private static KafkaTestClient kafka;
 
     private TestTopics topics;
@@ -63,7 +67,7 @@ class BridgeFlowIT {
 
     @BeforeAll
     static void startApi() {
-        api = new TasksApiSimulator(TOKEN).start();
+        api = new TasksApiSimulator(TOKEN).hook(apiLog.andThen(apiFaults)).start();
         kafka = new KafkaTestClient(KafkaBroker.bootstrapServers());
     }
 
@@ -78,8 +82,8 @@ class BridgeFlowIT {
         topics = TestTopics.unique("flow");
         settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
         api.tokenState(TokenState.VALID);
-        api.clearFaults();
-        api.clearPoisonIds();
+        apiFaults.clearFaults();
+        apiFaults.clearPoisonIds();
         api.maxRequestsPerSecond(TasksApiSimulator.DEFAULT_MAX_REQUESTS_PER_SECOND);
         kafka.createTopic(topics.in(), 3);
         kafka.createTopic(topics.out(), 3);
@@ -132,16 +136,16 @@ class BridgeFlowIT {
         for (int i = 0; i < 12; i++) {
             tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(400))));
         }
-        long batchesBefore = api.requestCount("retrieve_batch");
-        long singlesBefore = api.requestCount("retrieve");
+        long batchesBefore = apiLog.requestCount("retrieve_batch");
+        long singlesBefore = apiLog.requestCount("retrieve");
         startBridge();
         for (SimulatedTask task : tasks) {
             send(null, task.id());
         }
         kafka.awaitRecords(topics.out(), 12, DEADLINE);
-        assertTrue(api.requestCount("retrieve_batch") > batchesBefore, "retrieve_batch used");
-        assertEquals(singlesBefore, api.requestCount("retrieve"), "no single retrieve for tasks known by id");
-        for (String body : api.lastRequestBodies()) {
+        assertTrue(apiLog.requestCount("retrieve_batch") > batchesBefore, "retrieve_batch used");
+        assertEquals(singlesBefore, apiLog.requestCount("retrieve"), "no single retrieve for tasks known by id");
+        for (String body : apiLog.lastRequestBodies()) {
             JsonNode request = JSON.readTree(body);
             if ("retrieve_batch".equals(request.path("action").asText())) {
                 assertTrue(request.path("ids").size() <= 5, "at most batch-size ids per request: " + body);
@@ -236,7 +240,7 @@ class BridgeFlowIT {
             good.add(api.createTask(TaskScript.done(Duration.ofMillis(300))));
         }
         SimulatedTask poisoned = api.createTask(TaskScript.done(Duration.ofMillis(300)));
-        api.poisonId(poisoned.id());
+        apiFaults.poisonId(poisoned.id());
         startBridge();
         send("poisoned", poisoned.id());
         good.forEach(task -> send(null, task.id()));
@@ -259,8 +263,8 @@ class BridgeFlowIT {
         send("lost", task.id());
         Await.until(DEADLINE, () -> wrong.context().getRouteController().getRouteStatus("ingest-tasks").isStopped(),
                 () -> "the ingest route stopped after 404 no_api");
-        long requests = api.requestCount();
-        Await.until(DEADLINE, () -> api.requestCount() >= requests + 2, () -> "the URL re-checked");
+        long requests = apiLog.requestCount();
+        Await.until(DEADLINE, () -> apiLog.requestCount() >= requests + 2, () -> "the URL re-checked");
         assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
 
         // The operator fixes the URL and restarts: the task, still pending, finishes.
@@ -278,12 +282,12 @@ class BridgeFlowIT {
         for (int i = 0; i < 3; i++) {
             tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(200))));
         }
-        api.failNext(2, Fault.status(500, "api_error"));
-        api.failNext(1, Fault.status(504, "timeout"));
-        api.failNext(1, Fault.nonJson200());
-        api.failNext(1, Fault.dropConnection());
-        api.failNext(1, Fault.tooManyRequests("1"));
-        api.failNext(1, Fault.rateLimitedConcurrency());
+        apiFaults.failNext(2, Fault.status(500, "api_error"));
+        apiFaults.failNext(1, Fault.status(504, "timeout"));
+        apiFaults.failNext(1, Fault.nonJson200());
+        apiFaults.failNext(1, Fault.dropConnection());
+        apiFaults.failNext(1, Fault.tooManyRequests("1"));
+        apiFaults.failNext(1, Fault.rateLimitedConcurrency());
         startBridge();
         tasks.forEach(task -> send(null, task.id()));
 
@@ -298,7 +302,7 @@ class BridgeFlowIT {
         api.tokenState(TokenState.INVALID);
         startBridge();
         send(null, early.id());
-        Await.until(DEADLINE, () -> api.requestCount() > 0 && bridges.get(0).context().getRouteController()
+        Await.until(DEADLINE, () -> apiLog.requestCount() > 0 && bridges.get(0).context().getRouteController()
                         .getRouteStatus("ingest-tasks").isStopped(),
                 () -> "the ingest route stopped after a 401");
         long committedBefore = kafka.committedOffset(topics.group(), topics.in());
@@ -310,8 +314,8 @@ class BridgeFlowIT {
 
         // 403 (balance used up) is the credential's fault too: still nothing dead-lettered.
         api.tokenState(TokenState.USED_UP);
-        long requestsAt403 = api.requestCount();
-        Await.until(DEADLINE, () -> api.requestCount() >= requestsAt403 + 2, () -> "re-checked under 403");
+        long requestsAt403 = apiLog.requestCount();
+        Await.until(DEADLINE, () -> apiLog.requestCount() >= requestsAt403 + 2, () -> "re-checked under 403");
         assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(100)).size(), "nothing dead-lettered under 403");
         assertEquals(committedBefore, kafka.committedOffset(topics.group(), topics.in()), "still no input record skipped");
 
@@ -329,27 +333,27 @@ class BridgeFlowIT {
         for (int i = 0; i < 20; i++) {
             tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(100))));
         }
-        long limitedBefore = api.rateLimitedCount();
+        long limitedBefore = apiLog.rateLimitedCount();
         startBridge();
         tasks.forEach(task -> send(null, task.id()));
         kafka.awaitRecords(topics.out(), 20, DEADLINE);
-        assertEquals(limitedBefore, api.rateLimitedCount(), "the simulator never had to answer 429");
+        assertEquals(limitedBefore, apiLog.rateLimitedCount(), "the simulator never had to answer 429");
     }
 
     @Test
     void inFlightTasksSurviveARestart() throws Exception {
         SimulatedTask task = api.createTask(TaskScript.done(Duration.ofMillis(100)));
-        api.failAlways(Fault.status(500, "api_error"));
-        long requestsBefore = api.requestCount();
+        apiFaults.failAlways(Fault.status(500, "api_error"));
+        long requestsBefore = apiLog.requestCount();
         BridgeInstance first = startBridge();
         send(null, task.id());
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0 && api.requestCount() > requestsBefore,
+        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0 && apiLog.requestCount() > requestsBefore,
                 () -> "the task parked on the pending topic and polled");
         first.close();
         bridges.remove(first);
         assertEquals(0, kafka.readAll(topics.out(), Duration.ofMillis(200)).size(), "not finished before the stop");
 
-        api.clearFaults();
+        apiFaults.clearFaults();
         startBridge();
         ConsumerRecord<String, byte[]> output = kafka.awaitRecords(topics.out(), 1, DEADLINE).get(0);
         assertEquals(task.id(), output.key());

@@ -4,7 +4,9 @@ import cloud.acedata.dreamina.bridge.camel.SchedulerLifecycle;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
+import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
+import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.Await;
@@ -116,6 +118,8 @@ class FaultToleranceIT {
     private final Report report = new Report();
 
     private TasksApiSimulator api;
+    private final RequestLog apiLog = new RequestLog();
+    private final SimulatorFaults apiFaults = new SimulatorFaults();
     private KafkaTestClient kafka;
     private TestTopics topics;
     private Map<String, String> settings;
@@ -127,7 +131,7 @@ class FaultToleranceIT {
     void setUp(TestInfo info) {
         report.scenario = info.getDisplayName();
         topics = TestTopics.unique("fault");
-        api = own(new TasksApiSimulator(TOKEN).start());
+        api = own(new TasksApiSimulator(TOKEN).hook(apiLog.andThen(apiFaults)).start());
         kafka = own(KafkaTestClient.ofSharedBroker());
         settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
     }
@@ -174,7 +178,7 @@ class FaultToleranceIT {
                 dedicated.awaitRecords(topics.out(), 3, DEADLINE);
                 Await.until(DEADLINE, () -> dedicated.lag(topics.group(), topics.in()) == 0, () -> "every task ingested");
 
-                long requestsBefore = api.requestCount();
+                long requestsBefore = apiLog.requestCount();
                 long outageStart = System.nanoTime();
                 broker.stopBroker();
                 // The outage lasts at least 3 s and until every task has finished at the API, so that the bridge
@@ -183,7 +187,7 @@ class FaultToleranceIT {
                                 && tasks.stream().allMatch(SimulatedTask::isFinished),
                         () -> "every task finished at the API during the outage");
                 long outageMs = elapsedMs(outageStart);
-                long requestsDuringOutage = api.requestCount() - requestsBefore;
+                long requestsDuringOutage = apiLog.requestCount() - requestsBefore;
                 broker.restartBroker();
                 long restartedAfterMs = elapsedMs(outageStart);
 
@@ -239,26 +243,26 @@ class FaultToleranceIT {
             tasks.add(first.createTask(TaskScript.done(Duration.ofMillis(300))));
         }
         LogRecorder log = own(LogRecorder.start());
-        first.failAlways(Fault.status(500, "api_error"));
+        apiFaults.failAlways(Fault.status(500, "api_error"));
         startBridge(settings);
         tasks.forEach(task -> send(kafka, task.id(), task.id()));
         Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "every task ingested");
 
         // A: 500 api_error for 3 s.
-        long faultsBefore = first.faultCount();
+        long faultsBefore = apiFaults.faultCount();
         long startA = System.nanoTime();
-        Await.until(Duration.ofSeconds(20), () -> elapsedMs(startA) >= 3_000 && first.faultCount() - faultsBefore >= 3,
+        Await.until(Duration.ofSeconds(20), () -> elapsedMs(startA) >= 3_000 && apiFaults.faultCount() - faultsBefore >= 3,
                 () -> "3 s of 500 answers, retried");
-        long answers500 = first.faultCount() - faultsBefore;
+        long answers500 = apiFaults.faultCount() - faultsBefore;
 
         // B: the API hangs 10 s on every request; the bridge's read timeout is 500 ms.
-        first.hangFor(Duration.ofSeconds(10));
-        first.failAlways(Fault.hang());
-        long requestsBeforeB = first.requestCount();
+        apiFaults.hangFor(Duration.ofSeconds(10));
+        apiFaults.failAlways(Fault.hang());
+        long requestsBeforeB = apiLog.requestCount();
         long startB = System.nanoTime();
-        Await.until(Duration.ofSeconds(20), () -> elapsedMs(startB) >= 3_000 && first.requestCount() - requestsBeforeB >= 2,
+        Await.until(Duration.ofSeconds(20), () -> elapsedMs(startB) >= 3_000 && apiLog.requestCount() - requestsBeforeB >= 2,
                 () -> "3 s of hanging answers, at least two requests (each bounded by the 500 ms read timeout)");
-        long hungRequests = first.requestCount() - requestsBeforeB;
+        long hungRequests = apiLog.requestCount() - requestsBeforeB;
 
         // C: nothing listens on the API's port for 3 s.
         long ioErrorsBefore = log.countContaining("I/O error");
@@ -296,24 +300,24 @@ class FaultToleranceIT {
         // Retry-After: 2 (delay-seconds). One task, so one request at a time.
         SimulatedTask a = api.createTask(TaskScript.done(Duration.ZERO));
         all.add(a);
-        api.resetCounters();
-        api.failNext(1, Fault.tooManyRequests("2"));
+        apiLog.reset();
+        apiFaults.failNext(1, Fault.tooManyRequests("2"));
         send(kafka, a.id(), a.id());
         awaitOutputKey(a.id());
-        List<Long> arrivalsA = api.requestTimestampsNanos();
+        List<Long> arrivalsA = apiLog.requestTimestampsNanos();
         assertTrue(arrivalsA.size() >= 2, "a 429 and a retry: " + arrivalsA.size());
         long gapA = nanosToMs(arrivalsA.get(1) - arrivalsA.get(0));
 
         // Retry-After as an HTTP date (IMF-fixdate, whole seconds), 2 to 3 s ahead when set.
         SimulatedTask b = api.createTask(TaskScript.done(Duration.ZERO));
         all.add(b);
-        api.resetCounters();
+        apiLog.reset();
         ZonedDateTime retryAt = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
         String date = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).format(retryAt);
-        api.failNext(1, Fault.tooManyRequests(date));
+        apiFaults.failNext(1, Fault.tooManyRequests(date));
         send(kafka, b.id(), b.id());
         awaitOutputKey(b.id());
-        List<Long> arrivalsB = api.requestTimestampsNanos();
+        List<Long> arrivalsB = apiLog.requestTimestampsNanos();
         long nanoToWallNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
         assertTrue(arrivalsB.size() >= 2, "a 429 and a retry: " + arrivalsB.size());
         Instant tooManyB = Instant.ofEpochSecond(0, arrivalsB.get(0) + nanoToWallNanos);
@@ -346,11 +350,11 @@ class FaultToleranceIT {
         for (int i = 0; i < 5; i++) {
             tasks.add(api.createTask(TaskScript.done(Duration.ZERO)));
         }
-        api.resetCounters();
-        api.failNext(3, Fault.tooManyRequests("3600"));
+        apiLog.reset();
+        apiFaults.failNext(3, Fault.tooManyRequests("3600"));
         tasks.forEach(task -> send(kafka, task.id(), task.id()));
         Tally tally = awaitEveryKey(kafka, ids(tasks), Duration.ofSeconds(30), Duration.ofMillis(500));
-        List<Long> arrivals = api.requestTimestampsNanos();
+        List<Long> arrivals = apiLog.requestTimestampsNanos();
         assertTrue(arrivals.size() >= 4, "three 429s and a retry: " + arrivals.size());
         List<Long> gaps = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {

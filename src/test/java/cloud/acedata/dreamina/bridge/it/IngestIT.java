@@ -2,6 +2,7 @@ package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.camel.InputHeaderFilter;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
+import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
@@ -70,6 +71,7 @@ class IngestIT {
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private TasksApiSimulator api;
+    private final RequestLog apiLog = new RequestLog();
     private KafkaTestClient kafka;
     private KafkaProducer<byte[], byte[]> producer;
     private TestTopics topics;
@@ -77,7 +79,7 @@ class IngestIT {
 
     @BeforeEach
     void setUp() {
-        api = own(new TasksApiSimulator(Canary.TOKEN).start());
+        api = own(new TasksApiSimulator(Canary.TOKEN).hook(apiLog).start());
         kafka = own(KafkaTestClient.ofSharedBroker());
         producer = own(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0),
@@ -219,7 +221,7 @@ class IngestIT {
         settings.put("dreamina.poll.max-wait", "3s");
         SimulatedTask never = api.createTask(TaskScript.never());
         own(BridgeInstance.start(new HashMap<>(settings)));
-        long requestsBefore = api.requestCount();
+        long requestsBefore = apiLog.requestCount();
         Map<String, String> forged = new LinkedHashMap<>();
         forged.put("DREAMINA.PENDING.DUE", "0");
         forged.put("dreamina.pending.due", "0");
@@ -232,7 +234,7 @@ class IngestIT {
 
         ConsumerRecord<byte[], byte[]> dead = awaitRaw(topics.dlq(), 1).get(0);
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
-        long requests = api.requestCount() - requestsBefore;
+        long requests = apiLog.requestCount() - requestsBefore;
         assertEquals("poll_timeout", header(dead, "dreamina.error.code"));
         assertTrue(elapsedMs >= 2_500 && elapsedMs <= 10_000, "dead-lettered after max-wait 3 s: " + elapsedMs + " ms");
         // max-wait / interval = 15 polls; the forged due time made it thousands.

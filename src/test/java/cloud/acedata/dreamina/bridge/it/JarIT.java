@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.it;
 
+import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
@@ -72,7 +73,8 @@ class JarIT {
     void everyDocumentedKeyIsTakenFromItsEnvironmentVariableAndTheTokenNeverReachesALog() throws Exception {
         String token = Canary.TOKEN;
         String prefix = KafkaTestClient.uniqueName("jar");
-        try (TasksApiSimulator api = new TasksApiSimulator(token).start();
+        RequestLog apiLog = new RequestLog();
+        try (TasksApiSimulator api = new TasksApiSimulator(token).hook(apiLog).start();
              KafkaTestClient kafka = new KafkaTestClient(KafkaBroker.bootstrapServers())) {
             kafka.createTopic(prefix + ".input", 2);
             Map<String, String> env = new HashMap<>();
@@ -116,7 +118,7 @@ class JarIT {
 
                 int maxIds = 0;
                 int neverPolls = 0;
-                for (String body : api.lastRequestBodies()) {
+                for (String body : apiLog.lastRequestBodies()) {
                     JsonNode request = JSON.readTree(body);
                     maxIds = Math.max(maxIds, request.path("ids").size());
                     if (body.contains(never.id())) {
@@ -127,9 +129,9 @@ class JarIT {
                 // DREAMINA_POLL_INTERVAL: at 300 ms the never-finishing task is polled many times within 4 s
                 // (at the default 5 s it would be polled once).
                 assertTrue(neverPolls >= 4, "polled every 300 ms: " + neverPolls + " polls");
-                assertTrue(maxRequestsInAnySecond(api.requestTimestampsNanos()) <= 7,
+                assertTrue(maxRequestsInAnySecond(apiLog.requestTimestampsNanos()) <= 7,
                         "DREAMINA_API_MAX_REQUESTS_PER_SECOND=7 holds");
-                assertTrue(api.authorizationHeadersSeen().contains("Bearer " + token),
+                assertTrue(apiLog.authorizationHeadersSeen().contains("Bearer " + token),
                         "DREAMINA_API_TOKEN reaches the API");
 
                 assertGracefulStop(bridge);

@@ -1,6 +1,7 @@
 package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.observe.Observability;
+import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
@@ -69,6 +70,7 @@ class KafkaSecurityIT {
     private static final String LIMITED_PASSWORD = "limited-user-secret";
     private static KafkaClusterTestKit cluster;
     private static TasksApiSimulator api;
+    private static final RequestLog apiLog = new RequestLog();
 
     @BeforeAll
     static void startSecuredBroker() throws Exception {
@@ -108,7 +110,7 @@ class KafkaSecurityIT {
                             new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), LIMITED_PASSWORD)))
                     .all().get();
         }
-        api = new TasksApiSimulator(Canary.TOKEN).start();
+        api = new TasksApiSimulator(Canary.TOKEN).hook(apiLog).start();
     }
 
     @AfterAll
@@ -239,8 +241,8 @@ class KafkaSecurityIT {
             send(topics, tasks);
             Await.until(DEADLINE, () -> log.countContaining("A topic refuses the bridge's writes") >= 1,
                     () -> "the refusing output topic reported");
-            long requests = api.requestCount();
-            Await.until(DEADLINE, () -> api.requestCount() >= requests + 2, () -> "tried again after the pause");
+            long requests = apiLog.requestCount();
+            Await.until(DEADLINE, () -> apiLog.requestCount() >= requests + 2, () -> "tried again after the pause");
             assertEquals(1, log.countContaining("A topic refuses the bridge's writes"), "said once");
             assertTrue(read(topics.dlq(), 0, Duration.ofMillis(500)).isEmpty(), "nothing dead-lettered");
 

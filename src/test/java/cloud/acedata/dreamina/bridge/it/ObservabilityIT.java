@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.camel.SchedulerLifecycle;
 import cloud.acedata.dreamina.bridge.observe.Observability;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
+import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.simulator.TokenState;
@@ -49,6 +50,7 @@ class ObservabilityIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static TasksApiSimulator api;
+    private static final SimulatorFaults apiFaults = new SimulatorFaults();
     private static KafkaTestClient kafka;
 
     private TestTopics topics;
@@ -77,7 +79,7 @@ class ObservabilityIT {
 
     @BeforeAll
     static void startApi() {
-        api = new TasksApiSimulator(Canary.TOKEN).start();
+        api = new TasksApiSimulator(Canary.TOKEN).hook(apiFaults).start();
         kafka = new KafkaTestClient(KafkaBroker.bootstrapServers());
     }
 
@@ -94,7 +96,7 @@ class ObservabilityIT {
         settings.put("dreamina.health.kafka-probe-interval", "300ms");
         settings.put("dreamina.health.kafka-probe-timeout", "2s");
         api.tokenState(TokenState.VALID);
-        api.clearFaults();
+        apiFaults.clearFaults();
         kafka.createTopic(topics.in(), 3);
         kafka.createTopic(topics.out(), 3);
         kafka.createTopic(topics.dlq(), 1);
@@ -106,7 +108,7 @@ class ObservabilityIT {
             bridge.close();
         }
         api.tokenState(TokenState.VALID);
-        api.clearFaults();
+        apiFaults.clearFaults();
     }
 
     private void startBridge() throws Exception {
@@ -193,7 +195,7 @@ class ObservabilityIT {
         startBridge();
         Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200, "ready at start");
 
-        api.failAlways(Fault.status(500, "api_error"));
+        apiFaults.failAlways(Fault.status(500, "api_error"));
         SimulatedTask task = api.createTask(TaskScript.done(Duration.ofMillis(100)));
         kafka.send(topics.in(), null, task.id().getBytes(StandardCharsets.UTF_8));
         Answer down = Await.value(DEADLINE, () -> get("/observe/health/ready"),
@@ -205,7 +207,7 @@ class ObservabilityIT {
         assertTrue(check.path("message").asText().contains("unavailable for more than 1 s"), down.body());
         assertTrue(get("/observe/metrics").body().contains("dreamina_api_requests_seconds_count{status=\"500\"}"));
 
-        api.clearFaults();
+        apiFaults.clearFaults();
         Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200,
                 "ready again once the API answers");
         kafka.awaitRecords(topics.out(), 1, DEADLINE);

@@ -3,7 +3,9 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
 import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
+import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
+import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.Await;
@@ -61,6 +63,8 @@ class PollPathIT {
     private static final Path REPORT = Path.of("target", "reliability-report.txt");
 
     private static TasksApiSimulator api;
+    private static final RequestLog apiLog = new RequestLog();
+    private static final SimulatorFaults apiFaults = new SimulatorFaults();
     private static KafkaTestClient kafka;
 
     private TestTopics topics;
@@ -69,7 +73,7 @@ class PollPathIT {
 
     @BeforeAll
     static void startApi() {
-        api = new TasksApiSimulator(TOKEN).start();
+        api = new TasksApiSimulator(TOKEN).hook(apiLog.andThen(apiFaults)).start();
         kafka = new KafkaTestClient(KafkaBroker.bootstrapServers());
     }
 
@@ -83,9 +87,9 @@ class PollPathIT {
     void topics() {
         topics = TestTopics.unique("poll");
         settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
-        api.clearFaults();
+        apiFaults.clearFaults();
         api.maxRequestsPerSecond(TasksApiSimulator.DEFAULT_MAX_REQUESTS_PER_SECOND);
-        api.hangFor(Duration.ofSeconds(30));
+        apiFaults.hangFor(Duration.ofSeconds(30));
         kafka.createTopic(topics.in(), 3);
         kafka.createTopic(topics.out(), 3);
         kafka.createTopic(topics.dlq(), 1);
@@ -97,7 +101,7 @@ class PollPathIT {
             resources.get(i).close();
         }
         resources.clear();
-        api.clearFaults();
+        apiFaults.clearFaults();
     }
 
     private BridgeInstance startBridge(Map<String, String> overrides) throws Exception {
@@ -122,7 +126,7 @@ class PollPathIT {
     @Test
     void oneTaskWhoseRequestsHangPastTheReadTimeoutDoesNotStallTheOthers() throws Exception {
         settings.put("dreamina.api.read-timeout", "1s");
-        api.hangFor(Duration.ofSeconds(5));
+        apiFaults.hangFor(Duration.ofSeconds(5));
         oneTaskTheApiCannotAnswer(Fault.hang(), "hangs past the 1 s read timeout", "timeout", null);
     }
 
@@ -130,7 +134,7 @@ class PollPathIT {
         settings.put("dreamina.poll.max-wait", "6s");
         List<SimulatedTask> healthy = healthyTasks(40);
         SimulatedTask bad = api.createTask(TaskScript.done(Duration.ofMillis(500)));
-        api.failWhenNaming(bad.id(), fault);
+        apiFaults.failWhenNaming(bad.id(), fault);
         startBridge(settings);
         long start = System.nanoTime();
         kafka.send(topics.in(), "bad", bad.id().getBytes(StandardCharsets.UTF_8));
@@ -157,16 +161,16 @@ class PollPathIT {
     void aGeneralOutageLongerThanMaxWaitDeadLettersNothing() throws Exception {
         settings.put("dreamina.poll.max-wait", "2s");
         List<SimulatedTask> tasks = healthyTasks(5);
-        api.failAlways(Fault.status(500, "api_error"));
+        apiFaults.failAlways(Fault.status(500, "api_error"));
         startBridge(settings);
         tasks.forEach(task -> kafka.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
-        long failedBefore = api.faultCount();
+        long failedBefore = apiFaults.faultCount();
         // Well past max-wait with every request failing: an outage is no task's fault.
-        Await.until(DEADLINE, () -> api.faultCount() >= failedBefore + 6, () -> "six failed requests");
-        long failed = api.faultCount() - failedBefore;
+        Await.until(DEADLINE, () -> apiFaults.faultCount() >= failedBefore + 6, () -> "six failed requests");
+        long failed = apiFaults.faultCount() - failedBefore;
         assertTrue(kafka.readAll(topics.dlq(), Duration.ofSeconds(3)).isEmpty(), "nothing dead-lettered");
 
-        api.clearFaults();
+        apiFaults.clearFaults();
         List<ConsumerRecord<String, byte[]>> out = kafka.awaitRecords(topics.out(), tasks.size(), DEADLINE);
         assertEquals(ids(tasks), out.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
         assertTrue(kafka.readAll(topics.dlq(), Duration.ofMillis(300)).isEmpty(), "nothing dead-lettered");
@@ -177,16 +181,16 @@ class PollPathIT {
     @Test
     void aProxyRefusingEveryRequestOpensTheCircuitInsteadOfDeadLetteringEveryTask() throws Exception {
         List<SimulatedTask> tasks = healthyTasks(12);
-        api.failAlways(Fault.status(407, "proxy_authentication_required"));
+        apiFaults.failAlways(Fault.status(407, "proxy_authentication_required"));
         BridgeInstance bridge = startBridge(settings);
         tasks.forEach(task -> kafka.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
 
         Await.until(DEADLINE, () -> bridge.context().getRouteController().getRouteStatus("ingest-tasks").isStopped(),
                 () -> "the circuit open: new input paused");
-        long refused = api.faultCount();
+        long refused = apiFaults.faultCount();
         assertTrue(kafka.readAll(topics.dlq(), Duration.ofSeconds(1)).isEmpty(), "nothing dead-lettered");
 
-        api.clearFaults();
+        apiFaults.clearFaults();
         List<ConsumerRecord<String, byte[]>> out = kafka.awaitRecords(topics.out(), tasks.size(), DEADLINE);
         assertEquals(ids(tasks), out.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
         assertTrue(kafka.readAll(topics.dlq(), Duration.ofMillis(300)).isEmpty(), "nothing dead-lettered");
@@ -243,8 +247,8 @@ class PollPathIT {
 
         Await.until(DEADLINE, () -> log.countContaining("A topic refuses the bridge's writes") >= 1,
                 () -> "the refusing topic reported");
-        long requests = api.requestCount();
-        Await.until(DEADLINE, () -> api.requestCount() >= requests + 2, () -> "tried again after the pause");
+        long requests = apiLog.requestCount();
+        Await.until(DEADLINE, () -> apiLog.requestCount() >= requests + 2, () -> "tried again after the pause");
         assertEquals(1, log.countContaining("A topic refuses the bridge's writes"), "said once");
         assertTrue(dedicated.readAll(topics.dlq(), Duration.ofMillis(200)).isEmpty(), "nothing dead-lettered");
 
@@ -275,12 +279,12 @@ class PollPathIT {
         }
         Await.until(DEADLINE, () -> Math.abs(totalRate(bridges) - 50) < 0.01,
                 () -> "the budget shared out: " + rates(bridges));
-        long limited = api.rateLimitedCount();
-        long requests = api.requestCount();
+        long limited = apiLog.rateLimitedCount();
+        long requests = apiLog.requestCount();
         long start = System.nanoTime();
-        Await.until(DEADLINE, () -> api.requestCount() >= requests + 400, () -> "400 more requests");
-        double perSecond = (api.requestCount() - requests) / ((System.nanoTime() - start) / 1e9);
-        assertEquals(limited, api.rateLimitedCount(), "no 429 from the simulator (60 requests/s)");
+        Await.until(DEADLINE, () -> apiLog.requestCount() >= requests + 400, () -> "400 more requests");
+        double perSecond = (apiLog.requestCount() - requests) / ((System.nanoTime() - start) / 1e9);
+        assertEquals(limited, apiLog.rateLimitedCount(), "no 429 from the simulator (60 requests/s)");
         report("three instances, one token (budget 50, API limit 60)", 600, 0, 0, String.format(
                 "shares %s requests/s; %.1f requests/s together, 0 × 429", rates(bridges), perSecond));
     }

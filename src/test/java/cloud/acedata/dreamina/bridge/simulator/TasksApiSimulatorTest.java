@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -37,29 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class TasksApiSimulatorTest {
-
-    private static final String TOKEN = "test-token";
-    private static final String BEARER = "Bearer " + TOKEN;
-    private static final Duration DEADLINE = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-
-    private TasksApiSimulator simulator;
-
-    @BeforeEach
-    void startSimulator() {
-        // A high rate so that polling tests never meet the limit; the rate-limit test lowers it.
-        simulator = new TasksApiSimulator(TOKEN).maxRequestsPerSecond(10_000).start();
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        simulator.close();
-    }
+/** The product's simulator: the API's protocol, its rate limit, latency, lifecycle and extension point. */
+class TasksApiSimulatorTest extends SimulatorTestSupport {
 
     // ---------------------------------------------------------------- retrieve
 
@@ -98,7 +78,7 @@ class TasksApiSimulatorTest {
         JsonNode detail = ok(post("{\"id\":\"" + task.id() + "\"}"));
 
         assertEquals(task.id(), detail.path("id").asText());
-        assertEquals(1, simulator.requestCount("retrieve"));
+        assertEquals(1, requests.requestCount("retrieve"));
     }
 
     @Test
@@ -244,8 +224,8 @@ class TasksApiSimulatorTest {
         assertEquals(done.id(), answer.path("items").get(0).path("id").asText());
         assertEquals("done", answer.path("items").get(0).path("response").path("data").path("status").asText());
         assertEquals(pending.id(), answer.path("items").get(1).path("id").asText());
-        assertEquals(1, simulator.requestCount("retrieve_batch"));
-        assertEquals(4, simulator.idsRequested());
+        assertEquals(1, requests.requestCount("retrieve_batch"));
+        assertEquals(4, requests.idsRequested());
         assertEquals(1, done.polls());
     }
 
@@ -264,7 +244,7 @@ class TasksApiSimulatorTest {
                 assertEquals(ids.get(i), answer.path("items").get(i).path("id").asText());
             }
         }
-        assertEquals(200, simulator.idsRequested());
+        assertEquals(200, requests.idsRequested());
     }
 
     // ---------------------------------------------------------------- errors
@@ -334,115 +314,12 @@ class TasksApiSimulatorTest {
         assertError(get, 404, "no_api");
     }
 
-    // ---------------------------------------------------------------- faults
-
-    @Test
-    void failNextAnswersTheFaultThenRecovers() {
-        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ZERO));
-        String retrieve = "{\"id\":\"" + task.id() + "\"}";
-        simulator.failNext(2, Fault.status(500, "api_error")).failNext(1, Fault.status(504, "timeout"));
-
-        assertError(post(retrieve), 500, "api_error");
-        assertError(post(retrieve), 500, "api_error");
-        assertError(post(retrieve), 504, "timeout");
-        assertEquals(task.id(), ok(post(retrieve)).path("id").asText());
-        assertEquals(3, simulator.faultCount());
-    }
-
-    @Test
-    void failAlwaysUntilCleared() {
-        simulator.failAlways(Fault.status(400, "bad_request"));
-
-        assertError(post("{\"id\":\"x\"}"), 400, "bad_request");
-        assertError(post("{\"id\":\"x\"}"), 400, "bad_request");
-        simulator.clearFaults();
-        assertEquals("{}", post("{\"id\":\"x\"}").body());
-    }
-
-    @Test
-    void tooManyRequestsFaultCarriesTheGivenRetryAfter() {
-        String httpDate = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                Instant.now().plusSeconds(3).atZone(ZoneOffset.UTC));
-        simulator.failNext(1, Fault.tooManyRequests("7"))
-                .failNext(1, Fault.tooManyRequests(httpDate))
-                .failNext(1, Fault.tooManyRequests(null));
-
-        HttpResponse<String> seconds = post("{\"id\":\"x\"}");
-        assertError(seconds, 429, "too_many_requests");
-        assertEquals("7", seconds.headers().firstValue("Retry-After").orElseThrow());
-        assertEquals(httpDate, post("{\"id\":\"x\"}").headers().firstValue("Retry-After").orElseThrow());
-        HttpResponse<String> none = post("{\"id\":\"x\"}");
-        assertError(none, 429, "too_many_requests");
-        assertTrue(none.headers().firstValue("Retry-After").isEmpty());
-        assertEquals(0, simulator.rateLimitedCount(), "faults are not the simulator's own rate limit");
-    }
-
-    @Test
-    void rateLimitedConcurrencyHasTheFaqShape() {
-        simulator.failNext(1, Fault.rateLimitedConcurrency());
-
-        HttpResponse<String> response = post("{\"id\":\"x\"}");
-
-        assertEquals(429, response.statusCode());
-        JsonNode body = parse(response.body());
-        assertFalse(body.path("success").asBoolean(true));
-        assertEquals("rate_limited", body.path("error").path("code").asText());
-        assertFalse(body.path("error").path("message").asText().isEmpty());
-    }
-
-    @Test
-    void nonJson200IsHtml() {
-        simulator.failNext(1, Fault.nonJson200());
-
-        HttpResponse<String> response = post("{\"id\":\"x\"}");
-
-        assertEquals(200, response.statusCode());
-        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
-        assertThrows(JsonProcessingException.class, () -> JSON.readTree(response.body()));
-    }
-
-    @Test
-    void hangWaitsThenAnswers500() {
-        simulator.hangFor(Duration.ofMillis(200)).failNext(1, Fault.hang());
-        long start = System.nanoTime();
-
-        HttpResponse<String> response = post("{\"id\":\"x\"}");
-
-        assertError(response, 500, "api_error");
-        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200));
-    }
-
-    @Test
-    void droppedConnectionIsAnIoError() {
-        simulator.failNext(1, Fault.dropConnection());
-        HttpRequest request = request(TasksApiSimulator.PATH, BEARER, "{\"id\":\"x\"}");
-
-        assertThrows(IOException.class, () -> HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
-        assertEquals("{}", post("{\"id\":\"x\"}").body());
-    }
-
-    @Test
-    void poisonIdFailsEveryRequestNamingIt() {
-        SimulatedTask poisoned = simulator.createTask(TaskScript.done(Duration.ZERO));
-        SimulatedTask healthy = simulator.createTask(TaskScript.done(Duration.ZERO));
-        simulator.poisonId(poisoned.id());
-
-        JsonNode single = assertError(post("{\"id\":\"" + poisoned.id() + "\"}"), 400, "bad_request");
-        assertFalse(single.toString().contains(poisoned.id()), "the error names no task");
-        assertError(post("{\"action\":\"retrieve_batch\",\"ids\":[\"" + healthy.id() + "\",\"" + poisoned.id()
-                + "\"]}"), 400, "bad_request");
-
-        JsonNode batch = ok(post("{\"action\":\"retrieve_batch\",\"ids\":[\"" + healthy.id() + "\"]}"));
-        assertEquals(1, batch.path("count").asInt());
-        assertEquals(healthy.id(), ok(post("{\"id\":\"" + healthy.id() + "\"}")).path("id").asText());
-    }
-
     // ---------------------------------------------------------------- rate limit, latency, lifecycle
 
     @Test
     void rateLimitAnswers429AboveTheConfiguredRate() {
         simulator.maxRequestsPerSecond(5);
-        simulator.resetCounters();
+        requests.reset();
         long start = System.nanoTime();
 
         List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
@@ -458,7 +335,7 @@ class TasksApiSimulatorTest {
         assertEquals(20, ok + limited.size());
         assertTrue(limited.size() >= 1, "at least one 429");
         assertTrue(ok <= 5 * spannedSeconds, ok + " successes in " + spannedSeconds + " s window(s)");
-        assertEquals(limited.size(), simulator.rateLimitedCount());
+        assertEquals(limited.size(), requests.rateLimitedCount());
         for (HttpResponse<String> response : limited) {
             assertError(response, 429, "too_many_requests");
             assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
@@ -478,37 +355,11 @@ class TasksApiSimulatorTest {
     }
 
     @Test
-    void introspectionRecordsRequests() {
-        post("{\"id\":\"a\"}");
-        post("{\"action\":\"retrieve_batch\",\"ids\":[]}");
-        post(TasksApiSimulator.PATH, "Bearer other", "{\"action\":\"retrieve\",\"id\":\"b\"}");
-
-        assertEquals(3, simulator.requestCount());
-        assertEquals(2, simulator.requestCount("retrieve"));
-        assertEquals(1, simulator.requestCount("retrieve_batch"));
-        assertEquals(Set.of(BEARER, "Bearer other"), simulator.authorizationHeadersSeen());
-        assertEquals(List.of("{\"id\":\"a\"}", "{\"action\":\"retrieve_batch\",\"ids\":[]}",
-                "{\"action\":\"retrieve\",\"id\":\"b\"}"), simulator.lastRequestBodies());
-        List<Long> timestamps = simulator.requestTimestampsNanos();
-        assertEquals(3, timestamps.size());
-        assertTrue(timestamps.get(0) <= timestamps.get(1) && timestamps.get(1) <= timestamps.get(2));
-
-        assertEquals(1, simulator.idsRequested(), "one id per retrieve that reached an answer (not the refused one), none in []");
-        simulator.resetCounters();
-        assertEquals(0, simulator.idsRequested());
-        assertEquals(0, simulator.requestCount());
-        assertEquals(0, simulator.requestCount("retrieve"));
-        assertTrue(simulator.requestTimestampsNanos().isEmpty());
-        assertTrue(simulator.authorizationHeadersSeen().isEmpty());
-        assertTrue(simulator.lastRequestBodies().isEmpty());
-    }
-
-    @Test
     void closeStopsQuicklyEvenWhileARequestHangs() {
-        simulator.hangFor(Duration.ofMinutes(1)).failAlways(Fault.hang());
+        faults.hangFor(Duration.ofMinutes(1)).failAlways(Fault.hang());
         CompletableFuture<HttpResponse<String>> hanging = HTTP.sendAsync(
                 request(TasksApiSimulator.PATH, BEARER, "{\"id\":\"x\"}"), HttpResponse.BodyHandlers.ofString());
-        awaitUntil(() -> simulator.requestCount() == 1);
+        awaitUntil(() -> requests.requestCount() == 1);
         long start = System.nanoTime();
 
         simulator.close();
@@ -519,88 +370,70 @@ class TasksApiSimulatorTest {
         assertTrue(failure.getCause() instanceof IOException, failure.getCause().toString());
     }
 
-    // ---------------------------------------------------------------- helpers
 
-    private HttpResponse<String> post(String body) {
-        return post(TasksApiSimulator.PATH, BEARER, body);
-    }
+    // ---------------------------------------------------------------- extension point
 
-    private HttpResponse<String> post(String path, String authorization, String body) {
-        return send(request(path, authorization, body));
-    }
-
-    private HttpRequest request(String path, String authorization, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
-                .timeout(Duration.ofSeconds(10))
-                .header("accept", "application/json")
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            builder.header("authorization", authorization);
-        }
-        return builder.build();
-    }
-
-    private URI uri(String path) {
-        return URI.create(simulator.baseUrl() + path);
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private JsonNode dataOf(SimulatedTask task) {
-        return ok(post("{\"id\":\"" + task.id() + "\"}")).path("response").path("data");
-    }
-
-    private static JsonNode ok(HttpResponse<String> response) {
-        assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
-        return parse(response.body());
-    }
-
-    /** Asserts the vendor's error shape {"error":{"code","message"},"trace_id"} and returns the body. */
-    private static JsonNode assertError(HttpResponse<String> response, int status, String code) {
-        assertEquals(status, response.statusCode(), response.body());
-        JsonNode body = parse(response.body());
-        assertEquals(code, body.path("error").path("code").asText(), response.body());
-        assertFalse(body.path("error").path("message").asText().isEmpty());
-        assertNotNull(UUID.fromString(body.path("trace_id").asText()));
-        assertFalse(body.has("success"), "error bodies carry no success field");
-        return body;
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
-    }
-
-    /** Repeats {@code attempt} until its result satisfies {@code done}, or fails at the deadline. */
-    private static <T> T pollUntil(Supplier<T> attempt, Predicate<T> done) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            T result = attempt.get();
-            if (done.test(result)) {
-                return result;
+    @Test
+    void aHookAnswersInsteadOfTheApiAndIsToldOfEveryAnswerWithItsOrigin() {
+        SimulatedTask task = simulator.createTask(TaskScript.done(Duration.ZERO));
+        List<String> told = new CopyOnWriteArrayList<>();
+        simulator.maxRequestsPerSecond(1).hook(new ExchangeHook() {
+            @Override
+            public SimulatorAnswer intercept(SimulatorRequest request) {
+                return "hooked".equals(request.json().path("id").asText())
+                        ? SimulatorAnswer.error(503, "api_error", "from the hook", null) : null;
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + DEADLINE + "; last: " + result);
+
+            @Override
+            public void answered(SimulatorRequest request, SimulatorAnswer answer, AnsweredBy by) {
+                told.add(request.action() + " " + answer.status() + " " + by);
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+        });
+
+        assertEquals(task.id(), ok(post("{\"id\":\"" + task.id() + "\"}")).path("id").asText());
+        assertEquals("from the hook",
+                assertError(post("{\"id\":\"hooked\"}"), 503, "api_error").path("error").path("message").asText());
+        // The hook's answer took no place in the window of one request a second: this one is the second in it.
+        assertError(post("{\"action\":\"retrieve_batch\",\"ids\":[]}"), 429, "too_many_requests");
+        assertEquals(List.of("retrieve 200 PROTOCOL", "retrieve 503 HOOK", "retrieve_batch 429 RATE_LIMIT"), told);
     }
 
-    private static void awaitUntil(BooleanSupplier condition) {
-        pollUntil(condition::getAsBoolean, Boolean::booleanValue);
+    @Test
+    void aHookAnsweringNoneClosesTheConnection() {
+        simulator.hook(request -> SimulatorAnswer.NONE);
+        HttpRequest request = request(TasksApiSimulator.PATH, BEARER, "{\"id\":\"x\"}");
+
+        assertThrows(IOException.class, () -> HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
+        simulator.hook(null);
+        assertEquals("{}", post("{\"id\":\"x\"}").body());
+    }
+
+    @Test
+    void chainedHooksAreAllToldAndTheFirstAnswerWins() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        ExchangeHook first = hook("first", calls, null);
+        ExchangeHook second = hook("second", calls, SimulatorAnswer.error(500, "api_error", "second", null));
+        ExchangeHook third = hook("third", calls, SimulatorAnswer.error(504, "timeout", "third", null));
+        simulator.hook(first.andThen(second).andThen(third));
+
+        assertError(post("{\"id\":\"x\"}"), 500, "api_error");
+
+        assertEquals(List.of("first intercept", "second intercept", "first answered 500 HOOK",
+                "second answered 500 HOOK", "third answered 500 HOOK"), calls);
+    }
+
+    private static ExchangeHook hook(String name, List<String> calls, SimulatorAnswer answer) {
+        return new ExchangeHook() {
+            @Override
+            public SimulatorAnswer intercept(SimulatorRequest request) {
+                calls.add(name + " intercept");
+                return answer;
+            }
+
+            @Override
+            public void answered(SimulatorRequest request, SimulatorAnswer given, AnsweredBy by) {
+                calls.add(name + " answered " + given.status() + " " + by);
+            }
+        };
     }
 }

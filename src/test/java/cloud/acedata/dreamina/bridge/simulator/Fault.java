@@ -2,7 +2,7 @@ package cloud.acedata.dreamina.bridge.simulator;
 
 import java.util.Objects;
 
-/** A misbehaviour the simulator answers with instead of the normal answer (see {@link TasksApiSimulator#failNext}). */
+/** A misbehaviour the simulator answers with instead of the API (see {@link SimulatorFaults#failNext}). */
 public final class Fault {
 
     /** The kinds of misbehaviour. */
@@ -15,7 +15,7 @@ public final class Fault {
         RATE_LIMITED_CONCURRENCY,
         /** 200 with an HTML body, as a proxy or captive portal might answer. */
         NON_JSON_200,
-        /** Wait {@link TasksApiSimulator#hangFor(java.time.Duration)}, then answer 500 {@code api_error}. */
+        /** Wait {@link SimulatorFaults#hangFor(java.time.Duration)}, then answer 500 {@code api_error}. */
         HANG,
         /** Close the connection without any answer: the client sees an I/O error. */
         DROP_CONNECTION
