@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.camel.KafkaClients;
 import cloud.acedata.dreamina.bridge.camel.SchedulerLifecycle;
 import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
+import cloud.acedata.dreamina.bridge.local.RestartableKafka;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
@@ -156,7 +157,7 @@ class FaultToleranceIT {
     @Test
     @DisplayName("3 broker outage")
     void s03_brokerOutageWhileTasksAreInFlightLosesNothing() throws Exception {
-        EmbeddedKafka broker = EmbeddedKafka.start();
+        RestartableKafka broker = RestartableKafka.start();
         try (KafkaTestClient dedicated = new KafkaTestClient(broker.bootstrapServers())) {
             dedicated.createTopic(topics.in(), 3);
             dedicated.createTopic(topics.out(), 3);
