@@ -1,43 +1,64 @@
 package cloud.acedata.dreamina.bridge.local;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
-import kafka.server.BrokerServer;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka cluster (KRaft, one process acting as broker and controller) running inside this JVM.
+ * A single-node Kafka cluster (KRaft, one node acting as broker and controller) running inside this JVM, for the
+ * application's local mode (no broker configured) and for the tests.
  *
- * <p>Used by the application's local mode (no broker configured) and by the tests. Built on Kafka's own test
- * kit, {@link KafkaClusterTestKit}, which is the supported way to run a broker in-process. The data lives in a
- * fresh temporary directory that {@link #close()} deletes.
+ * <p>Started with Kafka's own server classes, the way {@code kafka-storage format} and {@code kafka-server-start}
+ * do it: the storage {@link Formatter} writes a fresh cluster id and the bootstrap metadata, then a
+ * {@link KafkaRaftServer} runs the node. Not Kafka's test kit: it would put JUnit and test-only classes into the
+ * application's jar. The data lives in a fresh temporary directory that {@link #close()} deletes.
  *
- * <p>The broker listens on {@code localhost} with a random free port, which stays the same across
- * {@link #stopBroker()} / {@link #restartBroker()}, so clients can reconnect to the address they already have.
+ * <p>The broker and controller listen on {@code localhost}, each on a free port picked at start.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private final KafkaClusterTestKit cluster;
-    private final String bootstrapServers;
-    private final Path dataDirectory;
-    private boolean brokerRunning = true;
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final int NODE_ID = 1;
+    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** How long a start may take before it counts as failed (about 2 s on a quiet machine). */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** Another process may take a port between the moment it is picked and the moment Kafka binds it. */
+    private static final int START_ATTEMPTS = 3;
+
+    private final Node node;
+    private final KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, Path dataDirectory) {
-        this.cluster = cluster;
-        this.dataDirectory = dataDirectory;
-        // Read once while the broker is up: the test kit can only report the port of a running broker.
-        this.bootstrapServers = cluster.bootstrapServers();
+    private EmbeddedKafka(Node node, KafkaRaftServer server) {
+        this.node = node;
+        this.server = server;
     }
 
     /** Starts a single-node cluster with the defaults of {@link #defaultBrokerConfig()} and waits until it is ready. */
@@ -52,40 +73,17 @@ public final class EmbeddedKafka implements AutoCloseable {
      *                        {@code auto.create.topics.enable=false} or {@code message.max.bytes=...}
      */
     public static EmbeddedKafka start(Map<String, String> brokerOverrides) {
-        Map<String, String> config = defaultBrokerConfig();
-        config.putAll(brokerOverrides);
-
-        Path dataDirectory = createDataDirectory();
-        KafkaClusterTestKit cluster = null;
-        try {
-            TestKitNodes nodes = new TestKitNodes.Builder()
-                    // Combined mode: one process is both the broker and the (only) KRaft controller.
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    // Our own directory, not the kit's default: the kit's default registers a JVM shutdown hook
-                    // that deletes the directory, which races a close() done from the application's own hook.
-                    .setBaseDirectory(dataDirectory)
-                    .build();
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-            config.forEach(builder::setConfigProp);
-            cluster = builder.build();
-            // Kafka's storage formatter prints two lines (bootstrap metadata, directory) to System.out; the kit
-            // gives no way to redirect them.
-            cluster.format();
-            cluster.startup();
-            // Returns once the controller has unfenced the broker and the broker's metadata cache knows itself:
-            // from then on clients can create topics, produce and consume.
-            cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster, dataDirectory);
-        } catch (Exception e) {
-            if (cluster != null) {
-                closeQuietly(cluster, e);
+        for (int attempt = 1; ; attempt++) {
+            Node node = Node.format(brokerOverrides);
+            try {
+                return new EmbeddedKafka(node, node.run());
+            } catch (RuntimeException e) {
+                node.deleteData(e);
+                if (attempt >= START_ATTEMPTS || !isBindFailure(e)) {
+                    throw e;
+                }
+                LOG.debug("Embedded Kafka: a picked port was taken before the broker bound it; trying new ports", e);
             }
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("Embedded Kafka did not start (data in " + dataDirectory + ")", e);
         }
     }
 
@@ -115,45 +113,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         return config;
     }
 
-    /** {@code host:port} of the broker, for {@code bootstrap.servers}. Unchanged by a broker restart. */
+    /** {@code host:port} of the broker, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
-        return bootstrapServers;
-    }
-
-    /**
-     * Shuts the broker down in place (an outage as clients see it): its port stops accepting connections. The
-     * controller and the data stay, so {@link #restartBroker()} brings back the same topics and offsets.
-     */
-    public synchronized void stopBroker() {
-        requireOpen();
-        if (brokerRunning) {
-            broker().shutdown();
-            brokerRunning = false;
-            forgetRegistration(brokerId());
-        }
-    }
-
-    /** Starts the broker stopped by {@link #stopBroker()} on the same port and waits until it is ready again. */
-    public synchronized void restartBroker() {
-        requireOpen();
-        if (brokerRunning) {
-            return;
-        }
-        broker().startup();
-        brokerRunning = true;
-        try {
-            cluster.waitForReadyBrokers();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Embedded Kafka broker did not become ready after a restart", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the embedded Kafka broker", e);
-        }
-    }
-
-    /** Whether the broker is currently accepting clients (false between stopBroker and restartBroker, and after close). */
-    public synchronized boolean isBrokerRunning() {
-        return brokerRunning && !closed;
+        return node.bootstrapServers();
     }
 
     /** Shuts the broker and controller down and deletes their data. Safe to call more than once. */
@@ -163,62 +125,207 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         closed = true;
-        brokerRunning = false;
+        RuntimeException failure = null;
         try {
-            cluster.close();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("Embedded Kafka did not shut down cleanly (data in " + dataDirectory + ")", e);
+            Node.halt(server);
+        } catch (RuntimeException e) {
+            failure = e;
         }
+        node.deleteData(failure);
+        if (failure != null) {
+            throw new IllegalStateException("Embedded Kafka did not shut down cleanly", failure);
+        }
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * The controller keeps a stopped broker's registration until its session expires
-     * ({@code broker.session.timeout.ms}, 9 s by default) and rejects a new registration of the same id until then:
-     * a restart would take about 10 s. Unregistering the stopped broker lets it register again at once.
+     * One formatted node: its data directory, ports and complete configuration. Package-private so that a test
+     * broker can stop a node and run it again on the same data and ports; the application never does.
      */
-    private void forgetRegistration(int brokerId) {
-        // The broker is down, so ask the controller directly (bootstrap.controllers).
-        try (Admin controller = cluster.admin(Map.of(), true)) {
-            controller.unregisterBroker(brokerId).all().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while unregistering the stopped broker", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("The controller did not unregister the stopped broker", e);
+    record Node(Path directory, int brokerPort, Map<String, String> config) {
+
+        /** Picks the ports, writes the configuration and formats a fresh data directory. */
+        static Node format(Map<String, String> brokerOverrides) {
+            Path directory = createDataDirectory();
+            try {
+                int[] ports = freePorts(2);
+                int brokerPort = ports[0];
+                int controllerPort = ports[1];
+                Map<String, String> config = defaultBrokerConfig();
+                config.putAll(brokerOverrides);
+                config.putAll(nodeConfig(directory, brokerPort, controllerPort));
+                Node node = new Node(directory, brokerPort, Map.copyOf(config));
+                node.writeStorage();
+                return node;
+            } catch (RuntimeException e) {
+                deleteRecursively(directory, e);
+                throw e;
+            }
         }
-    }
 
-    private BrokerServer broker() {
-        return cluster.brokers().get(brokerId());
-    }
-
-    private int brokerId() {
-        // Combined mode with one node: exactly one broker, whatever id the kit gave it.
-        return cluster.brokers().keySet().iterator().next();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("Embedded Kafka is closed");
+        /** {@code host:port} of the broker listener. */
+        String bootstrapServers() {
+            return "localhost:" + brokerPort;
         }
-    }
 
-    private static Path createDataDirectory() {
-        try {
-            return Files.createTempDirectory("embedded-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a data directory for embedded Kafka", e);
+        /**
+         * Starts the node on its (already formatted) data and waits until clients can create topics, produce and
+         * consume. The node is shut down again if it does not get there.
+         */
+        KafkaRaftServer run() {
+            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
+            try {
+                // Returns once the controller has elected itself and the broker has caught up with the metadata.
+                server.startup();
+                awaitBrokerListed();
+                return server;
+            } catch (RuntimeException e) {
+                try {
+                    halt(server);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
         }
-    }
 
-    private static void closeQuietly(KafkaClusterTestKit cluster, Exception cause) {
-        try {
-            cluster.close();
-        } catch (Exception suppressed) {
-            cause.addSuppressed(suppressed);
+        /** Shuts a node down (broker first, then the controller) and waits until it has released its ports. */
+        static void halt(KafkaRaftServer server) {
+            server.shutdown();
+            server.awaitShutdown();
+        }
+
+        /** Deletes the data directory; a failure is added to {@code cause} when there is one, else logged. */
+        void deleteData(Throwable cause) {
+            deleteRecursively(directory, cause);
+        }
+
+        /**
+         * The listeners and storage of a combined node with a static one-voter quorum: the controller needs no
+         * election partner and elects itself at once.
+         */
+        private static Map<String, String> nodeConfig(Path directory, int brokerPort, int controllerPort) {
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("process.roles", "broker,controller");
+            config.put("node.id", String.valueOf(NODE_ID));
+            config.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
+            config.put("controller.listener.names", CONTROLLER_LISTENER);
+            config.put("inter.broker.listener.name", BROKER_LISTENER);
+            config.put("listeners", BROKER_LISTENER + "://localhost:" + brokerPort + ","
+                    + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+            config.put("advertised.listeners", BROKER_LISTENER + "://localhost:" + brokerPort);
+            config.put("listener.security.protocol.map",
+                    BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            config.put("log.dirs", directory.resolve("data").toString());
+            return config;
+        }
+
+        /** What {@code kafka-storage format} does: meta.properties and the bootstrap metadata. */
+        private void writeStorage() {
+            // The formatter reports what it wrote on a PrintStream (System.out by default): kept for the debug log.
+            ByteArrayOutputStream report = new ByteArrayOutputStream();
+            try (PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8)) {
+                String logDirectory = config.get("log.dirs");
+                new Formatter()
+                        .setPrintStream(out)
+                        .setNodeId(NODE_ID)
+                        .setClusterId(Uuid.randomUuid().toString())
+                        .setDirectories(List.of(logDirectory))
+                        .setMetadataLogDirectory(logDirectory)
+                        .setControllerListenerName(CONTROLLER_LISTENER)
+                        .run();
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot format the embedded Kafka storage in " + directory, e);
+            }
+            LOG.debug("Embedded Kafka storage formatted: {}", report.toString(StandardCharsets.UTF_8).trim());
+        }
+
+        /**
+         * The broker lists itself in its cluster metadata only once the controller has unfenced it: from then on
+         * it takes topic creations, produce and fetch requests.
+         */
+        private void awaitBrokerListed() {
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            try (Admin admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000))) {
+                while (true) {
+                    try {
+                        if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                            return;
+                        }
+                    } catch (ExecutionException | TimeoutException notYet) {
+                        // Not reachable or not unfenced yet: asked again until the deadline.
+                    }
+                    if (System.nanoTime() >= deadline) {
+                        throw new IllegalStateException("Embedded Kafka broker at " + bootstrapServers()
+                                + " was not ready within " + READY_TIMEOUT.toSeconds() + " s");
+                    }
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the embedded Kafka broker", e);
+            }
+        }
+
+        /** Free ports on the loopback interface, distinct: all are held open until every one is picked. */
+        private static int[] freePorts(int count) {
+            ServerSocket[] sockets = new ServerSocket[count];
+            try {
+                int[] ports = new int[count];
+                for (int i = 0; i < count; i++) {
+                    sockets[i] = new ServerSocket(0, 0, InetAddress.getLoopbackAddress());
+                    ports[i] = sockets[i].getLocalPort();
+                }
+                return ports;
+            } catch (IOException e) {
+                throw new UncheckedIOException("No free port for embedded Kafka", e);
+            } finally {
+                for (ServerSocket socket : sockets) {
+                    if (socket != null) {
+                        try {
+                            socket.close();
+                        } catch (IOException ignored) {
+                            // Closing a socket that only reserved a number: nothing to do.
+                        }
+                    }
+                }
+            }
+        }
+
+        private static Path createDataDirectory() {
+            try {
+                return Files.createTempDirectory("embedded-kafka-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create a data directory for embedded Kafka", e);
+            }
+        }
+
+        private static void deleteRecursively(Path directory, Throwable cause) {
+            if (!Files.exists(directory)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                if (cause != null) {
+                    cause.addSuppressed(e);
+                } else {
+                    LOG.warn("Embedded Kafka: could not delete its data directory {}", directory, e);
+                }
+            }
         }
     }
 }

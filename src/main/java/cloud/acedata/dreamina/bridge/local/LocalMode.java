@@ -10,7 +10,10 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decides the mode before anything is configured. With neither {@code camel.component.kafka.brokers} nor
@@ -24,6 +27,15 @@ public final class LocalMode extends MainListenerSupport {
     static final String BROKERS = "camel.component.kafka.brokers";
     static final String TOKEN = "dreamina.api.token";
 
+    /**
+     * On SIGTERM, Camel's shutdown hook waits for the Camel context to stop, not for {@link #afterStop}: the JVM
+     * would exit while the broker is still closing, leaving its data directory behind. A hook of our own holds
+     * the exit until afterStop is done, at most this long (Camel's default stop timeouts plus the broker's).
+     */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Thread shutdownHook;
     private EmbeddedKafka kafka;
     private TasksApiSimulator simulator;
 
@@ -48,6 +60,8 @@ public final class LocalMode extends MainListenerSupport {
         }
         String localToken = "local-" + UUID.randomUUID();
         kafka = EmbeddedKafka.start();
+        shutdownHook = new Thread(this::awaitStopped, "local-mode-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         simulator = new TasksApiSimulator(localToken).start();
         properties.addOverrideProperty(BROKERS, kafka.bootstrapServers());
         properties.addOverrideProperty(TOKEN, localToken);
@@ -70,14 +84,42 @@ public final class LocalMode extends MainListenerSupport {
 
     @Override
     public void afterStop(BaseMainSupport main) {
-        if (simulator != null) {
-            simulator.close();
-            simulator = null;
+        try {
+            if (simulator != null) {
+                simulator.close();
+                simulator = null;
+            }
+            if (kafka != null) {
+                kafka.close();
+                kafka = null;
+            }
+        } finally {
+            stopped.countDown();
+            removeShutdownHook();
         }
-        if (kafka != null) {
-            kafka.close();
-            kafka = null;
+    }
+
+    private void awaitStopped() {
+        try {
+            if (!stopped.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Local mode did not stop its embedded broker within {} s; exiting anyway",
+                        STOP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    private void removeShutdownHook() {
+        if (shutdownHook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // Called during the JVM's shutdown: the hook is running and returns now that the latch is open.
+        }
+        shutdownHook = null;
     }
 
     private static boolean isSet(PropertiesComponent properties, String key) {

@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.camel.SchedulerLifecycle;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
+import cloud.acedata.dreamina.bridge.local.RestartableKafka;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
 import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
@@ -160,7 +161,7 @@ class FaultToleranceIT {
     @Test
     @DisplayName("3 broker outage")
     void s03_brokerOutageWhileTasksAreInFlightLosesNothing() throws Exception {
-        EmbeddedKafka broker = EmbeddedKafka.start();
+        RestartableKafka broker = RestartableKafka.start();
         try (KafkaTestClient dedicated = new KafkaTestClient(broker.bootstrapServers())) {
             dedicated.createTopic(topics.in(), 3);
             dedicated.createTopic(topics.out(), 3);

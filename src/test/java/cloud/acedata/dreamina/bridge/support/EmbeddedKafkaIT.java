@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
+import cloud.acedata.dreamina.bridge.local.RestartableKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -95,7 +96,7 @@ class EmbeddedKafkaIT {
         String topic = KafkaTestClient.uniqueName("never-written");
 
         assertTrue(kafka.readAll(topic, Duration.ofMillis(300)).isEmpty());
-        assertThrows(IllegalStateException.class, () -> kafka.partitionCount(topic));
+        assertFalse(kafka.topicExists(topic));
     }
 
     @Test
@@ -137,9 +138,27 @@ class EmbeddedKafkaIT {
     }
 
     @Test
+    void theApplicationsBrokerAppliesOverridesServesClientsAndReleasesItsPortOnClose() throws Exception {
+        // Local mode's broker (src/main), not the restartable test broker the other tests share.
+        EmbeddedKafka broker = EmbeddedKafka.start(Map.of("message.max.bytes", "2000000"));
+        String bootstrapServers = broker.bootstrapServers();
+        try (KafkaTestClient client = new KafkaTestClient(bootstrapServers)) {
+            assertEquals("2000000", brokerConfig(bootstrapServers, "message.max.bytes"));
+            String topic = KafkaTestClient.uniqueName("local-mode");
+            client.send(topic, "k", bytes("v")); // auto-created, as local mode relies on
+            assertEquals(3, client.partitionCount(topic));
+            assertEquals(1, client.awaitRecords(topic, 1, DEADLINE).size());
+        } finally {
+            broker.close();
+        }
+        assertFalse(accepts(bootstrapServers), "the broker port still accepts connections after close");
+        broker.close(); // a second close is harmless
+    }
+
+    @Test
     void aRecordProducedBeforeABrokerOutageIsReadableAfterTheRestart() throws Exception {
         // Its own broker, so the outage does not disturb other tests; also shows broker overrides applied.
-        try (EmbeddedKafka broker = EmbeddedKafka.start(Map.of("auto.create.topics.enable", "false"));
+        try (RestartableKafka broker = RestartableKafka.start(Map.of("auto.create.topics.enable", "false"));
              KafkaTestClient client = new KafkaTestClient(broker.bootstrapServers())) {
             assertEquals("false", brokerConfig(broker.bootstrapServers(), "auto.create.topics.enable"));
             String topic = KafkaTestClient.uniqueName("outage");

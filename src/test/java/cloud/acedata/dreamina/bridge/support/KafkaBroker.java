@@ -1,6 +1,6 @@
 package cloud.acedata.dreamina.bridge.support;
 
-import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
+import cloud.acedata.dreamina.bridge.local.RestartableKafka;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -17,13 +17,13 @@ public final class KafkaBroker implements BeforeAllCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.GLOBAL;
 
-    private static volatile EmbeddedKafka kafka;
+    private static volatile RestartableKafka kafka;
 
     @Override
     public void beforeAll(ExtensionContext context) {
         // The root store lives as long as the test run and closes AutoCloseable values at its end.
         kafka = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(EmbeddedKafka.class, key -> EmbeddedKafka.start(), EmbeddedKafka.class);
+                .getOrComputeIfAbsent(RestartableKafka.class, key -> RestartableKafka.start(), RestartableKafka.class);
     }
 
     /** {@code bootstrap.servers} of the shared broker. */
@@ -32,11 +32,11 @@ public final class KafkaBroker implements BeforeAllCallback {
     }
 
     /**
-     * The shared broker itself, for outage tests ({@link EmbeddedKafka#stopBroker()}). Such a test must call
-     * {@link EmbeddedKafka#restartBroker()} in a {@code finally}: the classes that run after it use the same broker.
+     * The shared broker itself, for outage tests ({@link RestartableKafka#stopBroker()}). Such a test must call
+     * {@link RestartableKafka#restartBroker()} in a {@code finally}: the classes that run after it use the same broker.
      */
-    public static EmbeddedKafka embedded() {
-        EmbeddedKafka current = kafka;
+    public static RestartableKafka embedded() {
+        RestartableKafka current = kafka;
         if (current == null) {
             throw new IllegalStateException("No broker: annotate the test class with @ExtendWith(KafkaBroker.class)");
         }

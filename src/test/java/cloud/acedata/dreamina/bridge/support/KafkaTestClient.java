@@ -81,6 +81,11 @@ public final class KafkaTestClient implements AutoCloseable {
         describe(name);
     }
 
+    /** Whether the broker lists the topic now (no waiting: for checking that something did not create it). */
+    public boolean topicExists(String topic) {
+        return await(admin.listTopics().names(), "list topics").contains(topic);
+    }
+
     /** Number of partitions of an existing topic. */
     public int partitionCount(String topic) {
         return describe(topic).partitions().size();
