@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.config.BridgeSettings;
 import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.config.SettingReader;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
@@ -36,6 +37,7 @@ public final class LocalMode extends MainListenerSupport {
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread shutdownHook;
+    private CamelContext context;
     private EmbeddedKafka kafka;
     private TasksApiSimulator simulator;
 
@@ -59,8 +61,9 @@ public final class LocalMode extends MainListenerSupport {
                     + "CAMEL_COMPONENT_KAFKA_BROKERS (local mode runs only when neither is set)");
         }
         String localToken = "local-" + UUID.randomUUID();
+        context = main.getCamelContext();
         kafka = EmbeddedKafka.start();
-        shutdownHook = new Thread(this::awaitStopped, "local-mode-shutdown");
+        shutdownHook = new Thread(this::onExit, "local-mode-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         simulator = new TasksApiSimulator(localToken).start();
         properties.addOverrideProperty(BROKERS, kafka.bootstrapServers());
@@ -85,29 +88,43 @@ public final class LocalMode extends MainListenerSupport {
     @Override
     public void afterStop(BaseMainSupport main) {
         try {
-            if (simulator != null) {
-                simulator.close();
-                simulator = null;
-            }
-            if (kafka != null) {
-                kafka.close();
-                kafka = null;
-            }
+            closeLocalServices();
         } finally {
             stopped.countDown();
             removeShutdownHook();
         }
     }
 
-    private void awaitStopped() {
-        try {
-            if (!stopped.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Local mode did not stop its embedded broker within {} s; exiting anyway",
-                        STOP_WAIT.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private synchronized void closeLocalServices() {
+        if (simulator != null) {
+            simulator.close();
+            simulator = null;
         }
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+    }
+
+    /**
+     * The JVM exits. While Camel runs or stops, its own hook stops the bridge and {@link #afterStop} closes the
+     * broker: wait for that. When the start failed (a setting refused after the broker was started), Camel never
+     * calls afterStop: close the broker here, at once.
+     */
+    private void onExit() {
+        if (context.isStarting() || context.isStarted() || context.isStopping()) {
+            try {
+                if (!stopped.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Local mode did not stop its embedded broker within {} s; exiting anyway",
+                            STOP_WAIT.toSeconds());
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        closeLocalServices();
     }
 
     private void removeShutdownHook() {
