@@ -312,6 +312,9 @@ public final class PendingTaskScheduler implements Runnable {
                     pausedUntil.merge(partition, task.dueAtMillis() - settings.coalesce().toMillis(), Math::max);
                     break;
                 }
+                // Read again after a stop that left a gap: the copy this task was written back as stands for it.
+                ready.supersede(partition, task.trackingId(), record.offset())
+                        .ifPresent(earlier -> p.done(earlier.offset()));
                 p.queued(record.offset());
                 ready.add(new ReadyTasks.Entry(partition, record.offset(), task, 0, 0, 0));
             }

@@ -6,8 +6,11 @@ import org.apache.kafka.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 
@@ -19,6 +22,9 @@ import java.util.TreeSet;
  * <p>
  * A task whose request failed while others succeeded is isolated: it comes back one level up, where batches are
  * half as large ({@code batchSize >> level}), until it stands alone; alone, it waits for its own backoff.
+ * <p>
+ * A task waits here at most once per partition: a later record of the same task in the same partition (the copy a
+ * stopped instance had written back before the offset of the earlier one was committed) stands for it.
  */
 final class ReadyTasks {
 
@@ -50,10 +56,43 @@ final class ReadyTasks {
             .thenComparing(e -> e.partition().topic())
             .thenComparingLong(Entry::offset);
 
+    /** A task's place: its partition and its id. */
+    private record Place(TopicPartition partition, String taskId) {
+
+        static Place of(Entry entry) {
+            return new Place(entry.partition(), entry.task().trackingId());
+        }
+    }
+
     private final TreeSet<Entry> entries = new TreeSet<>(ORDER);
+    private final Map<Place, Entry> waiting = new HashMap<>();
 
     void add(Entry entry) {
         entries.add(entry);
+        if (entry.task().trackingId() != null) {
+            waiting.put(Place.of(entry), entry);
+        }
+    }
+
+    /**
+     * A record of the task tracked as {@code taskId} read at {@code offset}: when an earlier record of the same task in the same
+     * partition is waiting here, the later one stands for it (its headers are the newer ones) and the earlier one is
+     * removed.
+     *
+     * @return the earlier record, no longer waiting: it needs no request of its own
+     */
+    Optional<Entry> supersede(TopicPartition partition, String taskId, long offset) {
+        if (taskId == null) {
+            return Optional.empty();
+        }
+        Place place = new Place(partition, taskId);
+        Entry earlier = waiting.get(place);
+        if (earlier == null || earlier.offset() >= offset) {
+            return Optional.empty();
+        }
+        entries.remove(earlier);
+        waiting.remove(place);
+        return Optional.of(earlier);
     }
 
     int size() {
@@ -96,20 +135,28 @@ final class ReadyTasks {
         if (first.time() > now && batch.size() < limit) {
             return List.of();
         }
-        batch.forEach(entries::remove);
+        batch.forEach(this::remove);
         return batch;
     }
 
     /** Forgets the tasks of partitions this instance no longer owns. */
     void removePartitions(Collection<TopicPartition> partitions) {
         for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-            if (partitions.contains(it.next().partition())) {
+            Entry entry = it.next();
+            if (partitions.contains(entry.partition())) {
                 it.remove();
+                waiting.remove(Place.of(entry), entry);
             }
         }
     }
 
     void clear() {
         entries.clear();
+        waiting.clear();
+    }
+
+    private void remove(Entry entry) {
+        entries.remove(entry);
+        waiting.remove(Place.of(entry), entry);
     }
 }

@@ -162,6 +162,25 @@ class PendingTaskSchedulerIT {
         Await.until(DEADLINE, () -> scheduler.lastLoopCompletedAt().isAfter(later), () -> "the loop going round");
     }
 
+    /**
+     * What a stop leaves behind when one record's offset could not be committed but the copy of a later task was
+     * written back: the partition holds t0, t1 and t1's copy, all due. Read again, t1 is asked for once (its copy
+     * stands for it), and the commit passes all three: no second output for t1.
+     */
+    @Test
+    void aTaskReadAgainWithItsWrittenBackCopyIsHandledOnceAndCommittedPastBoth() {
+        kafka.createTopic(topic, 1);
+        for (String id : List.of("t0", "t1", "t1")) {
+            kafka.send(topic, id, id.getBytes(StandardCharsets.UTF_8),
+                    Map.of(BridgeHeaders.TASK_ID, id, BridgeHeaders.PENDING_DUE, "0"));
+        }
+        start(50, 1, PendingTaskSchedulerIT::done);
+
+        Await.until(DEADLINE, () -> committed() == 3, () -> "all three committed: " + committed());
+        assertEquals(1, times("t1"), "t1 asked for once: " + batches);
+        assertEquals(1, times("t0"));
+    }
+
     @Test
     void withBatchesInFlightTheCommitNeverPassesATaskWhoseOutcomeIsNotAcknowledged() throws Exception {
         produce(1, 6);

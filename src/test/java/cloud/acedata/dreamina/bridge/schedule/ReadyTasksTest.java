@@ -31,6 +31,40 @@ class ReadyTasksTest {
         return batch.stream().map(e -> e.task().taskId()).toList();
     }
 
+    private static ReadyTasks.Entry copy(String taskId, TopicPartition partition, long offset, long due) {
+        PendingTask task = new PendingTask(null, new byte[0], Map.of(
+                BridgeHeaders.TASK_ID, taskId.getBytes(StandardCharsets.UTF_8),
+                BridgeHeaders.PENDING_DUE, String.valueOf(due).getBytes(StandardCharsets.UTF_8)));
+        return new ReadyTasks.Entry(partition, offset, task, 0, 0, 0);
+    }
+
+    /**
+     * A stopped instance leaves a gap: a task's record at offset 3 was never committed, yet the copy it wrote back
+     * at 7 was. Read again, the later copy stands for the earlier: one request, not two (not two outputs).
+     */
+    @Test
+    void aLaterRecordOfAWaitingTaskInTheSamePartitionStandsForTheEarlierOne() {
+        ready.add(copy("t", P0, 3, NOW - 100));
+        ready.add(copy("other", P0, 4, NOW - 100));
+
+        assertEquals(3, ready.supersede(P0, "t", 7).orElseThrow().offset());
+        ready.add(copy("t", P0, 7, NOW - 50));
+        assertEquals(List.of("other", "t"), ids(ready.takeBatch(NOW, 50, 0)), "t once, as its later record");
+        assertTrue(ready.isEmpty());
+    }
+
+    @Test
+    void onlyAnEarlierWaitingRecordOfTheSameTaskInTheSamePartitionIsSuperseded() {
+        ready.add(copy("t", P0, 3, NOW));
+        assertTrue(ready.supersede(P1, "t", 7).isEmpty(), "another partition: another record");
+        assertTrue(ready.supersede(P0, "u", 7).isEmpty(), "another task");
+        assertTrue(ready.supersede(P0, "t", 2).isEmpty(), "an earlier offset does not stand for a later one");
+        assertTrue(ready.supersede(P0, null, 7).isEmpty(), "a record without an id stands for nothing");
+
+        assertEquals(List.of("t"), ids(ready.takeBatch(NOW, 50, 0)));
+        assertTrue(ready.supersede(P0, "t", 7).isEmpty(), "taken for a request: no longer waiting");
+    }
+
     @Test
     void nothingGoesOutBeforeTheFirstTaskIsDueUnlessAWholeBatchIsReady() {
         ready.add(entry(P0, 0, NOW + 100));
