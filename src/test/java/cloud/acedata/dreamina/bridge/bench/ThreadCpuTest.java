@@ -1,6 +1,5 @@
 package cloud.acedata.dreamina.bridge.bench;
 
-import cloud.acedata.dreamina.bridge.support.Await;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 
 class ThreadCpuTest {
 
@@ -49,10 +49,11 @@ class ThreadCpuTest {
         other.start();
         try {
             // Both threads spin; the subject's CPU is counted, and it grows (however busy the machine is).
-            Await.until(Duration.ofSeconds(30), () -> {
+            within(Duration.ofSeconds(30)).untilAsserted(() -> {
                 cpu.sample();
-                return cpu.subjectSeconds() > 0.02;
-            }, () -> "CPU of the spinning subject thread, counted " + cpu.subjectSeconds() + " s");
+                assertTrue(cpu.subjectSeconds() > 0.02,
+                        () -> "CPU of the spinning subject thread, counted " + cpu.subjectSeconds() + " s");
+            });
         } finally {
             stop.countDown();
             subject.join();

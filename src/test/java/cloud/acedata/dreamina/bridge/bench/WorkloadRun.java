@@ -4,7 +4,6 @@ import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One workload on one subject, the steps every workload shares: its own topics and simulator, the subject
@@ -112,8 +115,8 @@ final class WorkloadRun implements AutoCloseable {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         feeder = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
-        Await.until(Duration.ofSeconds(30), () -> feeder.partitionsFor(topics.in()).stream()
-                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()), () -> "leaders of " + topics.in());
+        within(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(feeder.partitionsFor(topics.in()).stream()
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()), () -> "leaders of " + topics.in()));
     }
 
     /** Feeds task ids as fast as the producer goes (the first call starts the clock). */
@@ -249,9 +252,9 @@ final class WorkloadRun implements AutoCloseable {
 
     private static boolean waitFor(Duration timeout, java.util.function.BooleanSupplier condition) {
         try {
-            Await.until(timeout, condition, () -> "the workload");
+            within(timeout).until(condition::getAsBoolean);
             return true;
-        } catch (AssertionError timedOut) {
+        } catch (ConditionTimeoutException timedOut) {
             return false;
         }
     }

@@ -1,6 +1,5 @@
 package cloud.acedata.dreamina.bridge.camel;
 
-import cloud.acedata.dreamina.bridge.support.Await;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
@@ -19,7 +18,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ingest route's pause and resume, on a route whose consumer cannot start at the first attempt. */
 class IngestPauseTest {
@@ -63,8 +64,9 @@ class IngestPauseTest {
         pause.credentialAccepted(); // fails, and does not throw: retried on its own
         assertEquals(ServiceStatus.Stopped, status());
 
-        Await.until(Duration.ofSeconds(10), () -> status() == ServiceStatus.Started,
-                () -> "the route runs again; status " + status() + ", attempts " + startAttempts.get());
+        within(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertTrue(status() == ServiceStatus.Started,
+                        () -> "the route runs again; status " + status() + ", attempts " + startAttempts.get()));
         assertEquals(3, startAttempts.get() - before, "two failed starts, then one that worked");
     }
 
@@ -79,8 +81,9 @@ class IngestPauseTest {
         int attempts = startAttempts.get();
         // Five retry intervals pass (or a start that must not come happens first).
         long fiveIntervals = System.nanoTime() + Duration.ofMillis(500).toNanos();
-        Await.until(Duration.ofSeconds(5), () -> startAttempts.get() > attempts || System.nanoTime() >= fiveIntervals,
-                () -> "five retry intervals");
+        within(Duration.ofSeconds(5))
+                .alias("five retry intervals")
+                .until(() -> startAttempts.get() > attempts || System.nanoTime() >= fiveIntervals);
         assertEquals(attempts, startAttempts.get(), "no start after the new refusal");
         assertEquals(ServiceStatus.Stopped, status());
     }

@@ -7,7 +7,6 @@ import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.simulator.TokenState;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -38,6 +37,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static cloud.acedata.dreamina.bridge.support.KafkaTestClient.header;
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -126,7 +126,7 @@ class BridgeFlowIT {
             assertNoInternalOrSecretHeaders(record);
         }
         assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+        within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
     }
 
     @Test
@@ -190,7 +190,7 @@ class BridgeFlowIT {
         assertEquals("invalid_input", header(byKey.get("null-value"), "dreamina.error.code"));
         ConsumerRecord<String, byte[]> output = kafka.awaitRecords(topics.out(), 1, DEADLINE).get(0);
         assertEquals(good.id(), output.key());
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+        within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
         assertEquals(poison.size() + 1, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(),
                 "exactly one dead letter per invalid record");
     }
@@ -261,10 +261,11 @@ class BridgeFlowIT {
         settings.put("dreamina.api.base-url", api.baseUrl() + "/wrong");
         BridgeInstance wrong = startBridge();
         send("lost", task.id());
-        Await.until(DEADLINE, () -> wrong.context().getRouteController().getRouteStatus("ingest-tasks").isStopped(),
-                () -> "the ingest route stopped after 404 no_api");
+        within(DEADLINE)
+                .alias("the ingest route stopped after 404 no_api")
+                .until(() -> wrong.context().getRouteController().getRouteStatus("ingest-tasks").isStopped());
         long requests = apiLog.requestCount();
-        Await.until(DEADLINE, () -> apiLog.requestCount() >= requests + 2, () -> "the URL re-checked");
+        within(DEADLINE).alias("the URL re-checked").until(() -> apiLog.requestCount() >= requests + 2);
         assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(300)).size(), "nothing dead-lettered");
 
         // The operator fixes the URL and restarts: the task, still pending, finishes.
@@ -302,20 +303,23 @@ class BridgeFlowIT {
         api.tokenState(TokenState.INVALID);
         startBridge();
         send(null, early.id());
-        Await.until(DEADLINE, () -> apiLog.requestCount() > 0 && bridges.get(0).context().getRouteController()
-                        .getRouteStatus("ingest-tasks").isStopped(),
-                () -> "the ingest route stopped after a 401");
+        within(DEADLINE)
+                .alias("the ingest route stopped after a 401")
+                .until(() -> apiLog.requestCount() > 0 && bridges.get(0).context().getRouteController()
+                        .getRouteStatus("ingest-tasks").isStopped());
         long committedBefore = kafka.committedOffset(topics.group(), topics.in());
         for (int i = 0; i < 3; i++) {
             send(null, api.createTask(TaskScript.done(Duration.ofMillis(100))).id());
         }
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) >= 3, () -> "the input's lag grows while paused");
+        within(DEADLINE)
+                .alias("the input's lag grows while paused")
+                .until(() -> kafka.lag(topics.group(), topics.in()) >= 3);
         assertEquals(committedBefore, kafka.committedOffset(topics.group(), topics.in()), "no input record skipped");
 
         // 403 (balance used up) is the credential's fault too: still nothing dead-lettered.
         api.tokenState(TokenState.USED_UP);
         long requestsAt403 = apiLog.requestCount();
-        Await.until(DEADLINE, () -> apiLog.requestCount() >= requestsAt403 + 2, () -> "re-checked under 403");
+        within(DEADLINE).alias("re-checked under 403").until(() -> apiLog.requestCount() >= requestsAt403 + 2);
         assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(100)).size(), "nothing dead-lettered under 403");
         assertEquals(committedBefore, kafka.committedOffset(topics.group(), topics.in()), "still no input record skipped");
 
@@ -347,8 +351,9 @@ class BridgeFlowIT {
         long requestsBefore = apiLog.requestCount();
         BridgeInstance first = startBridge();
         send(null, task.id());
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0 && apiLog.requestCount() > requestsBefore,
-                () -> "the task parked on the pending topic and polled");
+        within(DEADLINE)
+                .alias("the task parked on the pending topic and polled")
+                .until(() -> kafka.lag(topics.group(), topics.in()) == 0 && apiLog.requestCount() > requestsBefore);
         first.close();
         bridges.remove(first);
         assertEquals(0, kafka.readAll(topics.out(), Duration.ofMillis(200)).size(), "not finished before the stop");

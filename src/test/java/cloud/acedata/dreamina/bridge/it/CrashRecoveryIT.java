@@ -4,7 +4,6 @@ import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.Canary;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
@@ -16,6 +15,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +46,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import static cloud.acedata.dreamina.bridge.support.KafkaTestClient.header;
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -217,8 +218,9 @@ class CrashRecoveryIT {
         Map<String, Boolean> tasks = produceTasks(TASKS);
 
         int before = tally.awaitTerminal(CRASH_AFTER);
-        Await.until(FINISH, () -> a.count(DONE_LINE) > 0 || b.count(DONE_LINE) > 0,
-                () -> "either instance publishing");
+        within(FINISH)
+                .alias("either instance publishing")
+                .until(() -> a.count(DONE_LINE) > 0 || b.count(DONE_LINE) > 0);
         BridgeProcess victim = a.count(DONE_LINE) >= b.count(DONE_LINE) ? a : b;
         BridgeProcess survivor = victim == a ? b : a;
         // The survivor goes on writing: the count that matters is the one just before the kill.
@@ -269,8 +271,10 @@ class CrashRecoveryIT {
             }
         }
         // The second copy of the other one comes once its first output is out: a task given again after it finished.
-        Await.until(FINISH, () -> tally.refresh().outputs.count(twiceLater) >= 1, () -> "the first output of "
-                + twiceLater);
+        within(FINISH)
+                .untilAsserted(() -> assertTrue(tally.refresh().outputs.count(twiceLater) >= 1,
+                        () -> "the first output of "
+                + twiceLater));
         send(twiceLater);
         inputRecords++;
 
@@ -372,9 +376,12 @@ class CrashRecoveryIT {
      * outcome was written before its commit), then reads both topics completely and counts.
      */
     private Outcome finish(Map<String, Boolean> tasks, Tally tally) {
-        Await.until(QUIET, () -> kafka.lag(topics.group(), topics.in()) == 0 && kafka.lag(topics.pendingGroup(), topics.pending()) == 0,
-                () -> "input and pending offsets committed to the end: input lag " + kafka.lag(topics.group(), topics.in())
-                        + ", pending lag " + kafka.lag(topics.pendingGroup(), topics.pending()));
+        within(QUIET)
+                .untilAsserted(() -> assertTrue(kafka.lag(topics.group(), topics.in()) == 0
+                                && kafka.lag(topics.pendingGroup(), topics.pending()) == 0,
+                        () -> "input and pending offsets committed to the end: input lag "
+                                + kafka.lag(topics.group(), topics.in())
+                        + ", pending lag " + kafka.lag(topics.pendingGroup(), topics.pending())));
         return count(tasks);
     }
 
@@ -391,7 +398,7 @@ class CrashRecoveryIT {
     private long awaitAll(String scenario, Map<String, Boolean> tasks, Tally tally) throws IOException {
         try {
             return tally.awaitAll(tasks.keySet());
-        } catch (AssertionError timeout) {
+        } catch (ConditionTimeoutException timeout) {
             Outcome outcome = count(tasks);
             report(scenario, tasks.size(), outcome, "FAILED: not every task reached output or dead letter within "
                     + FINISH.toSeconds() + " s");
@@ -404,7 +411,7 @@ class CrashRecoveryIT {
      * are exactly {@code pids} (the bridge names its pending consumer {@code <group>.pending-<pid>}).
      */
     private void awaitPendingPartitionsOwnedBy(Set<Long> pids) {
-        Await.until(START, () -> {
+        within(START).untilAsserted(() -> {
             ConsumerGroupDescription group = describeGroup(topics.pendingGroup());
             Set<Long> owners = new HashSet<>();
             int partitions = 0;
@@ -415,17 +422,20 @@ class CrashRecoveryIT {
                     owners.add(pidOf(member));
                 }
             }
-            return group.groupState() == GroupState.STABLE && partitions == 4 && owners.equals(pids);
-        }, () -> "the pending partitions owned by the processes " + pids + ": " + describeGroup(topics.pendingGroup()));
+            assertTrue(group.groupState() == GroupState.STABLE && partitions == 4 && owners.equals(pids),
+                    () -> "the pending partitions owned by the processes " + pids + ": "
+                            + describeGroup(topics.pendingGroup()));
+        });
     }
 
     /** Waits until the input group is stable with (at least) two members holding input partitions. */
     private void awaitInputShared() {
-        Await.until(START, () -> {
+        within(START).untilAsserted(() -> {
             ConsumerGroupDescription group = describeGroup(topics.group());
-            return group.groupState() == GroupState.STABLE && group.members().stream()
-                    .filter(member -> !member.assignment().topicPartitions().isEmpty()).count() >= 2;
-        }, () -> "the input partitions shared by two instances: " + describeGroup(topics.group()));
+            assertTrue(group.groupState() == GroupState.STABLE && group.members().stream()
+                    .filter(member -> !member.assignment().topicPartitions().isEmpty()).count() >= 2,
+                    () -> "the input partitions shared by two instances: " + describeGroup(topics.group()));
+        });
     }
 
     private static long pidOf(MemberDescription member) {
@@ -501,8 +511,9 @@ class CrashRecoveryIT {
 
         /** Waits for {@code n} tasks on output or dead letter. @return how many there were */
         int awaitTerminal(int n) {
-            return Await.value(FINISH, () -> refresh().terminalKeys().size(), seen -> seen >= n,
-                    n + " tasks on output or dead letter");
+            return within(FINISH)
+                    .alias(n + " tasks on output or dead letter")
+                    .until(() -> refresh().terminalKeys().size(), seen -> seen >= n);
         }
 
         /** Takes in what a bridge wrote (and had acknowledged) until it went away: reads until a quiet poll. */
@@ -519,12 +530,12 @@ class CrashRecoveryIT {
 
         /** Waits until every id is on output or dead letter. @return System.nanoTime() then */
         long awaitAll(Set<String> ids) {
-            Await.until(FINISH, () -> refresh().terminalKeys().containsAll(ids), () -> {
+            within(FINISH).untilAsserted(() -> assertTrue(refresh().terminalKeys().containsAll(ids), () -> {
                 Set<String> missing = new HashSet<>(ids);
                 missing.removeAll(terminalKeys());
                 return "every task on output or dead letter; " + missing.size() + " missing, e.g. "
                         + missing.stream().limit(3).toList();
-            });
+            }));
             return System.nanoTime();
         }
     }

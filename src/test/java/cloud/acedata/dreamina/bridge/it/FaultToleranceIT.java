@@ -10,7 +10,6 @@ import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -75,6 +74,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static cloud.acedata.dreamina.bridge.support.KafkaTestClient.header;
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -177,16 +177,19 @@ class FaultToleranceIT {
             try {
                 tasks.forEach(task -> send(dedicated, task.id(), task.id()));
                 dedicated.awaitRecords(topics.out(), 3, DEADLINE);
-                Await.until(DEADLINE, () -> dedicated.lag(topics.group(), topics.in()) == 0, () -> "every task ingested");
+                within(DEADLINE)
+                        .alias("every task ingested")
+                        .until(() -> dedicated.lag(topics.group(), topics.in()) == 0);
 
                 long requestsBefore = apiLog.requestCount();
                 long outageStart = System.nanoTime();
                 broker.stopBroker();
                 // The outage lasts at least 3 s and until every task has finished at the API, so that the bridge
                 // has results to write while the broker is away.
-                Await.until(Duration.ofSeconds(30), () -> elapsedMs(outageStart) >= 3_000
-                                && tasks.stream().allMatch(SimulatedTask::isFinished),
-                        () -> "every task finished at the API during the outage");
+                within(Duration.ofSeconds(30))
+                        .alias("every task finished at the API during the outage")
+                        .until(() -> elapsedMs(outageStart) >= 3_000
+                                && tasks.stream().allMatch(SimulatedTask::isFinished));
                 long outageMs = elapsedMs(outageStart);
                 long requestsDuringOutage = apiLog.requestCount() - requestsBefore;
                 broker.restartBroker();
@@ -211,9 +214,10 @@ class FaultToleranceIT {
                         "the pending-task scheduler survived the outage");
                 assertTrue(bridge.context().getRouteController().getRouteStatus("ingest-tasks").isStarted(),
                         "the ingest route survived the outage");
-                Await.until(DEADLINE, () -> dedicated.lag(topics.group(), topics.in()) == 0
-                                && dedicated.lag(topics.pendingGroup(), topics.pending()) == 0,
-                        () -> "input and pending offsets committed after the outage");
+                within(DEADLINE)
+                        .alias("input and pending offsets committed after the outage")
+                        .until(() -> dedicated.lag(topics.group(), topics.in()) == 0
+                                && dedicated.lag(topics.pendingGroup(), topics.pending()) == 0);
                 // Duplicates are allowed by at-least-once after a commit that failed during the outage; reported.
                 report.note(tally.duplicates() == 0 ? "no duplicates"
                         : tally.duplicates() + " duplicate(s), allowed by at-least-once");
@@ -247,13 +251,14 @@ class FaultToleranceIT {
         apiFaults.failAlways(Fault.status(500, "api_error"));
         startBridge(settings);
         tasks.forEach(task -> send(kafka, task.id(), task.id()));
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "every task ingested");
+        within(DEADLINE).alias("every task ingested").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
 
         // A: 500 api_error for 3 s.
         long faultsBefore = apiFaults.faultCount();
         long startA = System.nanoTime();
-        Await.until(Duration.ofSeconds(20), () -> elapsedMs(startA) >= 3_000 && apiFaults.faultCount() - faultsBefore >= 3,
-                () -> "3 s of 500 answers, retried");
+        within(Duration.ofSeconds(20))
+                .alias("3 s of 500 answers, retried")
+                .until(() -> elapsedMs(startA) >= 3_000 && apiFaults.faultCount() - faultsBefore >= 3);
         long answers500 = apiFaults.faultCount() - faultsBefore;
 
         // B: the API hangs 10 s on every request; the bridge's read timeout is 500 ms.
@@ -261,24 +266,27 @@ class FaultToleranceIT {
         apiFaults.failAlways(Fault.hang());
         long requestsBeforeB = apiLog.requestCount();
         long startB = System.nanoTime();
-        Await.until(Duration.ofSeconds(20), () -> elapsedMs(startB) >= 3_000 && apiLog.requestCount() - requestsBeforeB >= 2,
-                () -> "3 s of hanging answers, at least two requests (each bounded by the 500 ms read timeout)");
+        within(Duration.ofSeconds(20))
+                .alias("3 s of hanging answers, at least two requests (each bounded by the 500 ms read timeout)")
+                .until(() -> elapsedMs(startB) >= 3_000 && apiLog.requestCount() - requestsBeforeB >= 2);
         long hungRequests = apiLog.requestCount() - requestsBeforeB;
 
         // C: nothing listens on the API's port for 3 s.
         long ioErrorsBefore = log.countContaining("I/O error");
         first.close();
         long startC = System.nanoTime();
-        Await.until(Duration.ofSeconds(20), () -> elapsedMs(startC) >= 3_000
-                        && log.countContaining("I/O error") - ioErrorsBefore >= 2,
-                () -> "3 s of refused connections, retried");
+        within(Duration.ofSeconds(20))
+                .alias("3 s of refused connections, retried")
+                .until(() -> elapsedMs(startC) >= 3_000
+                        && log.countContaining("I/O error") - ioErrorsBefore >= 2);
         long refusedAttempts = log.countContaining("I/O error") - ioErrorsBefore;
         assertTrue(kafka.readAll(topics.out(), Duration.ofMillis(200)).isEmpty(), "nothing published during the outage");
         assertTrue(kafka.readAll(topics.dlq(), Duration.ofMillis(200)).isEmpty(), "nothing dead-lettered during the outage");
 
         // Recovery: the API is back on the same port, knowing the same tasks.
-        TasksApiSimulator second = own(Await.value(Duration.ofSeconds(10),
-                () -> new TasksApiSimulator(TOKEN).port(port).start(), started -> true, "the port free again"));
+        TasksApiSimulator second = own(within(Duration.ofSeconds(10))
+                .alias("the port free again")
+                .until(() -> new TasksApiSimulator(TOKEN).port(port).start(), started -> true));
         tasks.forEach(task -> second.createTask(task.id(), TaskScript.done(Duration.ZERO)));
         Tally tally = awaitEveryKey(kafka, ids(tasks), DEADLINE, Duration.ofMillis(500));
         report.figures(tally);
@@ -392,9 +400,10 @@ class FaultToleranceIT {
 
             // The dead-letter write fails again and again (the record retried, never skipped), while the valid
             // record behind it, written in the same batch, is not held back.
-            Await.until(DEADLINE, () -> log.countContaining("RecordTooLargeException") >= 3
-                            && !kafka.readAll(topics.out(), Duration.ofMillis(50)).isEmpty(),
-                    () -> "the dead-letter write to fail repeatedly and the valid record behind it to complete");
+            within(DEADLINE)
+                    .alias("the dead-letter write to fail repeatedly and the valid record behind it to complete")
+                    .until(() -> log.countContaining("RecordTooLargeException") >= 3
+                            && !kafka.readAll(topics.out(), Duration.ofMillis(50)).isEmpty());
             long failedWrites = log.countContaining("RecordTooLargeException");
             long reseeks = log.countContaining("Will break on first error");
             Map<?, Long> committedWhileUnwritable = kafka.committedOffsets(topics.group(), topics.in());
@@ -409,7 +418,7 @@ class FaultToleranceIT {
 
             ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
             kafka.awaitRecords(topics.out(), 1, DEADLINE);
-            Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+            within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
             Tally tally = tally(kafka, 2, Duration.ofMillis(500));
             report.figures(tally);
             report.note(failedWrites + " failed dead-letter write attempts logged and " + reseeks
@@ -443,8 +452,9 @@ class FaultToleranceIT {
             send(dedicated, valid.id(), valid.id());
 
             // Several failed attempts to write the dead letter (each waits 1 s for the topic's metadata) ...
-            Await.until(DEADLINE, () -> log.countContaining("not present in metadata") >= 4,
-                    () -> "dead-letter write attempts failing on the missing topic");
+            within(DEADLINE)
+                    .alias("dead-letter write attempts failing on the missing topic")
+                    .until(() -> log.countContaining("not present in metadata") >= 4);
             long failedWrites = log.countContaining("not present in metadata");
             // ... the input offset has not moved past the invalid record, and the valid record behind it, written in
             // the same batch, was not held back.
@@ -456,8 +466,9 @@ class FaultToleranceIT {
             dedicated.createTopic(topics.dlq(), 1);
             ConsumerRecord<String, byte[]> dead = dedicated.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
             dedicated.awaitRecords(topics.out(), 1, DEADLINE);
-            Await.until(DEADLINE, () -> dedicated.lag(topics.group(), topics.in()) == 0,
-                    () -> "input offsets committed");
+            within(DEADLINE)
+                    .alias("input offsets committed")
+                    .until(() -> dedicated.lag(topics.group(), topics.in()) == 0);
             Tally tally = tally(dedicated, 2, Duration.ofMillis(500));
             report.figures(tally);
             report.note(failedWrites + " failed dead-letter writes to the missing topic (auto-creation off): input "
@@ -494,7 +505,7 @@ class FaultToleranceIT {
 
         List<ConsumerRecord<String, byte[]>> deadLetters = kafka.awaitRecords(topics.dlq(), poison.size(), DEADLINE);
         kafka.awaitRecords(topics.out(), 1, DEADLINE);
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+        within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
         Tally tally = tally(kafka, poison.size() + 1, Duration.ofMillis(500));
         report.figures(tally);
         report.note("1,000,000-byte value, wrong JSON types, [], quoted string, {}");
@@ -530,14 +541,16 @@ class FaultToleranceIT {
         send(kafka, never.id(), never.id());
 
         try (Admin admin = admin()) {
-            Map<String, Set<String>> membersAtStart = Await.value(DEADLINE, () -> members(admin),
-                    m -> m.values().stream().allMatch(ids -> ids.size() == 1), "one member in each group");
+            Map<String, Set<String>> membersAtStart = within(DEADLINE)
+                    .alias("one member in each group")
+                    .until(() -> members(admin), m -> m.values().stream().allMatch(ids -> ids.size() == 1));
             ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
             long tookMs = elapsedMs(start);
             assertEquals("poll_timeout", header(dead, "dreamina.error.code"));
             assertEquals(never.id(), header(dead, "dreamina.task.id"));
-            Await.until(DEADLINE, () -> kafka.lag(topics.pendingGroup(), topics.pending()) == 0,
-                    () -> "the pending topic committed");
+            within(DEADLINE)
+                    .alias("the pending topic committed")
+                    .until(() -> kafka.lag(topics.pendingGroup(), topics.pending()) == 0);
             Map<String, Set<String>> membersAtEnd = members(admin);
 
             long joinsInput = joins(log, topics.group());
@@ -652,14 +665,16 @@ class FaultToleranceIT {
     }
 
     private void awaitOutputKey(String key) {
-        Await.until(DEADLINE, () -> kafka.readAll(topics.out(), Duration.ofMillis(100)).stream()
-                .anyMatch(r -> key.equals(r.key())), () -> "output for " + key);
+        within(DEADLINE).untilAsserted(() -> assertTrue(kafka.readAll(topics.out(), Duration.ofMillis(100)).stream()
+                .anyMatch(r -> key.equals(r.key())), () -> "output for " + key));
     }
 
     /** Waits until every key is on the output or dead-letter topic, then counts both after {@code quiet}. */
     private Tally awaitEveryKey(KafkaTestClient client, Set<String> keys, Duration deadline, Duration quiet) {
-        Await.until(deadline, () -> tally(client, keys.size(), Duration.ofMillis(100)).keys().containsAll(keys),
-                () -> "every one of " + keys.size() + " tasks on the output or dead-letter topic");
+        within(deadline)
+                .untilAsserted(() -> assertTrue(
+                        tally(client, keys.size(), Duration.ofMillis(100)).keys().containsAll(keys),
+                        () -> "every one of " + keys.size() + " tasks on the output or dead-letter topic"));
         return tally(client, keys.size(), quiet);
     }
 

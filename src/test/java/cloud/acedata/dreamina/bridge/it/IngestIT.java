@@ -6,7 +6,6 @@ import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -52,6 +51,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -139,11 +139,13 @@ class IngestIT {
             List<ConsumerRecord<byte[], byte[]>> deadLetters = awaitRaw(topics.dlq(), 2);
             assertEquals(Set.of("i1", "i5"), keys(deadLetters));
             // ... while the input offset stays on it, through several failed attempts.
-            Await.until(DEADLINE, () -> log.countContaining("RecordTooLargeException") >= 3,
-                    () -> "repeated failed writes of the big dead letter");
-            Await.until(DEADLINE, () -> kafka.committedOffset(topics.group(), topics.in()) == 3,
-                    () -> "the offset committed up to the failed record: "
-                            + kafka.committedOffsets(topics.group(), topics.in()));
+            within(DEADLINE)
+                    .alias("repeated failed writes of the big dead letter")
+                    .until(() -> log.countContaining("RecordTooLargeException") >= 3);
+            within(DEADLINE)
+                    .untilAsserted(() -> assertTrue(kafka.committedOffset(topics.group(), topics.in()) == 3,
+                            () -> "the offset committed up to the failed record: "
+                            + kafka.committedOffsets(topics.group(), topics.in())));
             long failedAttempts = log.countContaining("RecordTooLargeException");
             assertEquals(3, kafka.committedOffset(topics.group(), topics.in()), "held at the failed record");
 
@@ -152,7 +154,7 @@ class IngestIT {
                             AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
 
             awaitRaw(topics.dlq(), 3);
-            Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+            within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
 
             List<ConsumerRecord<byte[], byte[]>> pending = ingested(readRaw(topics.pending(), Duration.ofMillis(500)));
             outputs = readRaw(topics.out(), Duration.ofMillis(300));
@@ -192,8 +194,9 @@ class IngestIT {
 
         BridgeInstance first = BridgeInstance.start(new HashMap<>(settings));
         try {
-            Await.until(DEADLINE, () -> kafka.committedOffset(topics.group(), topics.in()) > 0,
-                    () -> "ingest under way");
+            within(DEADLINE)
+                    .alias("ingest under way")
+                    .until(() -> kafka.committedOffset(topics.group(), topics.in()) > 0);
         } finally {
             first.close();
         }
@@ -202,7 +205,7 @@ class IngestIT {
         assertEquals(committedAtStop, writtenAtStop, "a graceful stop commits exactly what it wrote");
 
         own(BridgeInstance.start(new HashMap<>(settings)));
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+        within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
         List<ConsumerRecord<byte[], byte[]>> pending = ingested(readRaw(topics.pending(), Duration.ofMillis(500)));
         Set<String> keys = keys(pending);
         assertEquals(n, keys.size(), "every input record on the pending topic");
@@ -319,7 +322,7 @@ class IngestIT {
 
         ConsumerRecord<byte[], byte[]> output = awaitRaw(topics.out(), 1).get(0);
         ConsumerRecord<byte[], byte[]> dead = awaitRaw(topics.dlq(), 1).get(0);
-        Await.until(DEADLINE, () -> kafka.lag(topics.group(), topics.in()) == 0, () -> "input offsets committed");
+        within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
 
         assertEquals(done.id(), header(output, "dreamina.task.id"));
         assertEquals("invalid", key(dead), "the dead letter keeps the input key");
@@ -423,8 +426,9 @@ class IngestIT {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> awaitRaw(String topic, int count) {
-        return Await.value(DEADLINE, () -> readRaw(topic, Duration.ofMillis(100)), found -> found.size() >= count,
-                count + " record(s) on " + topic);
+        return within(DEADLINE)
+                .alias(count + " record(s) on " + topic)
+                .until(() -> readRaw(topic, Duration.ofMillis(100)), found -> found.size() >= count);
     }
 
     /**
@@ -436,8 +440,10 @@ class IngestIT {
     }
 
     private ConsumerRecord<byte[], byte[]> awaitIngested() {
-        return Await.value(DEADLINE, () -> ingested(readRaw(topics.pending(), Duration.ofMillis(100))),
-                found -> !found.isEmpty(), "an ingested record on " + topics.pending()).get(0);
+        return within(DEADLINE)
+                .alias("an ingested record on " + topics.pending())
+                .until(() -> ingested(readRaw(topics.pending(), Duration.ofMillis(100))),
+                        found -> !found.isEmpty()).get(0);
     }
 
     /** Everything on {@code topic} (byte[] keys), read from the beginning until nothing arrives for {@code quiet}. */

@@ -5,7 +5,6 @@ import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
@@ -51,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,18 +190,19 @@ class KafkaSecurityIT {
             List<String> published = new ArrayList<>();
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
                 consumer.subscribe(List.of(topics.out()));
-                Await.until(DEADLINE, () -> {
+                within(DEADLINE).untilAsserted(() -> {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                         published.add(record.key());
                     }
-                    return published.size() >= 3;
-                }, () -> "three output records over SASL, got " + published);
+                    assertTrue(published.size() >= 3, () -> "three output records over SASL, got " + published);
+                });
             }
             assertEquals(Set.copyOf(tasks.stream().map(SimulatedTask::id).toList()), Set.copyOf(published));
             // The admin clients authenticate too: the pending topic was created, and the lag probe answers.
             Observability observe = bridge.bean(Observability.BEAN, Observability.class);
-            Await.until(DEADLINE, () -> observe.metrics().inFlight() == 0,
-                    () -> "the lag probe reads the pending group over SASL: " + observe.metrics().inFlight());
+            within(DEADLINE)
+                    .untilAsserted(() -> assertTrue(observe.metrics().inFlight() == 0,
+                            () -> "the lag probe reads the pending group over SASL: " + observe.metrics().inFlight()));
         }
     }
 
@@ -239,10 +240,11 @@ class KafkaSecurityIT {
         try (LogRecorder log = LogRecorder.start();
              BridgeInstance bridge = BridgeInstance.start(settings)) {
             send(topics, tasks);
-            Await.until(DEADLINE, () -> log.countContaining("A topic refuses the bridge's writes") >= 1,
-                    () -> "the refusing output topic reported");
+            within(DEADLINE)
+                    .alias("the refusing output topic reported")
+                    .until(() -> log.countContaining("A topic refuses the bridge's writes") >= 1);
             long requests = apiLog.requestCount();
-            Await.until(DEADLINE, () -> apiLog.requestCount() >= requests + 2, () -> "tried again after the pause");
+            within(DEADLINE).alias("tried again after the pause").until(() -> apiLog.requestCount() >= requests + 2);
             assertEquals(1, log.countContaining("A topic refuses the bridge's writes"), "said once");
             assertTrue(read(topics.dlq(), 0, Duration.ofMillis(500)).isEmpty(), "nothing dead-lettered");
 

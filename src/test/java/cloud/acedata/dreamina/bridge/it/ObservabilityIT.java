@@ -8,7 +8,6 @@ import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.simulator.TokenState;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -34,6 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,10 +128,10 @@ class ObservabilityIT {
         kafka.awaitRecords(topics.out(), 2, DEADLINE);
         kafka.awaitRecords(topics.dlq(), 1, DEADLINE);
 
-        Answer metrics = Await.value(DEADLINE, () -> get("/observe/metrics"),
-                a -> a.body().contains("dreamina_tasks_published_total 2.0")
-                        && a.body().contains("dreamina_tasks_in_flight 0.0"),
-                "two published tasks and none in flight");
+        Answer metrics = within(DEADLINE)
+                .alias("two published tasks and none in flight")
+                .until(() -> get("/observe/metrics"), a -> a.body().contains("dreamina_tasks_published_total 2.0")
+                        && a.body().contains("dreamina_tasks_in_flight 0.0"));
         assertEquals(200, metrics.status());
         String text = metrics.body();
         assertTrue(text.contains("dreamina_tasks_ingested_total{result=\"accepted\"} 2.0"), text);
@@ -154,8 +154,9 @@ class ObservabilityIT {
         assertFalse(text.contains(first.id()) || text.contains(second.id()), "no task id in any label");
         assertFalse(text.contains(Canary.TOKEN), "no token");
 
-        Answer ready = Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200,
-                "ready");
+        Answer ready = within(DEADLINE)
+                .alias("ready")
+                .until(() -> get("/observe/health/ready"), a -> a.status() == 200);
         assertEquals("UP", ready.json().path("status").asText());
         for (String check : List.of("dreamina-scheduler", "dreamina-api", "dreamina-kafka")) {
             assertEquals("UP", ready.check(check).path("status").asText(), ready.body());
@@ -168,13 +169,14 @@ class ObservabilityIT {
     @Test
     void aRefusedTokenMakesTheBridgeNotReadyUntilTheApiAcceptsItAgain() throws Exception {
         startBridge();
-        Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200, "ready at start");
+        within(DEADLINE).alias("ready at start").until(() -> get("/observe/health/ready"), a -> a.status() == 200);
 
         api.tokenState(TokenState.INVALID);
         SimulatedTask task = api.createTask(TaskScript.done(Duration.ofMillis(100)));
         kafka.send(topics.in(), null, task.id().getBytes(StandardCharsets.UTF_8));
-        Answer refused = Await.value(DEADLINE, () -> get("/observe/health/ready"),
-                a -> a.status() == 503 && isDown(a, "dreamina-api"), "not ready while the token is refused");
+        Answer refused = within(DEADLINE)
+                .alias("not ready while the token is refused")
+                .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && isDown(a, "dreamina-api"));
         assertEquals("DOWN", refused.json().path("status").asText());
         assertEquals("DOWN", refused.check("dreamina-api").path("status").asText());
         assertEquals("the Tasks API refuses the token", refused.check("dreamina-api").path("message").asText());
@@ -183,8 +185,9 @@ class ObservabilityIT {
         assertEquals(200, get("/observe/health/live").status(), "still alive: a restart would not help");
 
         api.tokenState(TokenState.VALID);
-        Answer back = Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200,
-                "ready again once the token is accepted");
+        Answer back = within(DEADLINE)
+                .alias("ready again once the token is accepted")
+                .until(() -> get("/observe/health/ready"), a -> a.status() == 200);
         assertEquals("UP", back.check("dreamina-api").path("status").asText());
         kafka.awaitRecords(topics.out(), 1, DEADLINE);
     }
@@ -193,14 +196,14 @@ class ObservabilityIT {
     void anApiBackingOffLongerThanTheBoundMakesTheBridgeNotReady() throws Exception {
         settings.put("dreamina.health.api-unavailable-max", "1s");
         startBridge();
-        Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200, "ready at start");
+        within(DEADLINE).alias("ready at start").until(() -> get("/observe/health/ready"), a -> a.status() == 200);
 
         apiFaults.failAlways(Fault.status(500, "api_error"));
         SimulatedTask task = api.createTask(TaskScript.done(Duration.ofMillis(100)));
         kafka.send(topics.in(), null, task.id().getBytes(StandardCharsets.UTF_8));
-        Answer down = Await.value(DEADLINE, () -> get("/observe/health/ready"),
-                a -> a.status() == 503 && isDown(a, "dreamina-api"),
-                "not ready after the API was unavailable for longer than the bound");
+        Answer down = within(DEADLINE)
+                .alias("not ready after the API was unavailable for longer than the bound")
+                .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && isDown(a, "dreamina-api"));
         JsonNode check = down.check("dreamina-api");
         assertEquals("DOWN", check.path("status").asText());
         assertTrue(check.path("details").path("api.failing.seconds").asLong() >= 1, down.body());
@@ -208,15 +211,16 @@ class ObservabilityIT {
         assertTrue(get("/observe/metrics").body().contains("dreamina_api_requests_seconds_count{status=\"500\"}"));
 
         apiFaults.clearFaults();
-        Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200,
-                "ready again once the API answers");
+        within(DEADLINE)
+                .alias("ready again once the API answers")
+                .until(() -> get("/observe/health/ready"), a -> a.status() == 200);
         kafka.awaitRecords(topics.out(), 1, DEADLINE);
     }
 
     @Test
     void aDeadSchedulerMakesTheBridgeNotLiveAndNotReady() throws Exception {
         startBridge();
-        Await.value(DEADLINE, () -> get("/observe/health/live"), a -> a.status() == 200, "live at start");
+        within(DEADLINE).alias("live at start").until(() -> get("/observe/health/live"), a -> a.status() == 200);
 
         bridge.bean("schedulerLifecycle", SchedulerLifecycle.class).scheduler().stop();
         Answer dead = get("/observe/health/live");
@@ -232,18 +236,20 @@ class ObservabilityIT {
     @Test
     void anUnreachableBrokerMakesTheBridgeNotReadyUntilItIsBack() throws Exception {
         startBridge();
-        Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200, "ready at start");
+        within(DEADLINE).alias("ready at start").until(() -> get("/observe/health/ready"), a -> a.status() == 200);
         try {
             KafkaBroker.embedded().stopBroker();
-            Answer down = Await.value(DEADLINE, () -> get("/observe/health/ready"),
-                    a -> a.status() == 503 && isDown(a, "dreamina-kafka"), "not ready while the broker is down");
+            Answer down = within(DEADLINE)
+                    .alias("not ready while the broker is down")
+                    .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && isDown(a, "dreamina-kafka"));
             assertEquals("DOWN", down.check("dreamina-kafka").path("status").asText());
             assertTrue(down.check("dreamina-kafka").path("message").asText().startsWith("Kafka broker unreachable"));
         } finally {
             KafkaBroker.embedded().restartBroker();
         }
-        Answer up = Await.value(DEADLINE, () -> get("/observe/health/ready"), a -> a.status() == 200,
-                "ready again once the broker is back");
+        Answer up = within(DEADLINE)
+                .alias("ready again once the broker is back")
+                .until(() -> get("/observe/health/ready"), a -> a.status() == 200);
         assertEquals("UP", up.check("dreamina-kafka").path("status").asText());
     }
 
@@ -256,10 +262,10 @@ class ObservabilityIT {
             kafka.send(topics.in(), null, task.id().getBytes(StandardCharsets.UTF_8));
             kafka.send(topics.in(), null, "{".getBytes(StandardCharsets.UTF_8));
             kafka.awaitRecords(topics.out(), 1, DEADLINE);
-            LogRecorder.Entry line = Await.value(DEADLINE,
-                    () -> log.containing("Progress: ingested 2 (invalid 1), in flight 0, published 1, "
-                            + "dead-lettered 1 {invalid_input=1}").stream().findFirst().orElse(null),
-                    e -> e != null, "a progress line with the final figures");
+            LogRecorder.Entry line = within(DEADLINE)
+                    .alias("a progress line with the final figures")
+                    .until(() -> log.containing("Progress: ingested 2 (invalid 1), in flight 0, published 1, "
+                            + "dead-lettered 1 {invalid_input=1}").stream().findFirst().orElse(null), e -> e != null);
             assertTrue(line.text().contains("gate open"), line.text());
             assertTrue(line.text().matches(".*API [0-9.]+ requests/s, 429s 0 \\(total 0\\).*"), line.text());
             String metrics = get("/observe/metrics").body();

@@ -3,7 +3,6 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,12 +48,15 @@ class OperationsJarIT {
                 String.valueOf(port)))) {
             bridge.awaitLog(Pattern.compile("LOCAL MODE"), 1, START);
             bridge.awaitLog(Pattern.compile("Task [0-9a-f-]{36} done: "), 4, START);
-            String metrics = Await.value(START, () -> get(port, "/observe/metrics").body(),
-                    body -> body.contains("dreamina_tasks_published_total 4.0"), "four published tasks in the metrics");
+            String metrics = within(START)
+                    .alias("four published tasks in the metrics")
+                    .until(() -> get(port, "/observe/metrics").body(),
+                            body -> body.contains("dreamina_tasks_published_total 4.0"));
             assertTrue(metrics.contains("dreamina_tasks_dead_lettered_total{code=\"invalid_input\"} 1.0"), metrics);
             assertTrue(metrics.contains("dreamina_tasks_dead_lettered_total{code=\"task_failed\"} 1.0"), metrics);
-            Answer ready = Await.value(START, () -> get(port, "/observe/health/ready"), a -> a.status() == 200,
-                    "ready");
+            Answer ready = within(START)
+                    .alias("ready")
+                    .until(() -> get(port, "/observe/health/ready"), a -> a.status() == 200);
             assertEquals("UP", JSON.readTree(ready.body()).path("status").asText());
             Answer live = get(port, "/observe/health/live");
             assertEquals(200, live.status());

@@ -4,7 +4,6 @@ import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.schedule.BatchHandler;
 import cloud.acedata.dreamina.bridge.schedule.BatchResult;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
@@ -36,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,7 +159,7 @@ class PendingTaskSchedulerIT {
     /** Waits until the scheduler's loop went round after {@code since} a few times (it commits on every round). */
     private static void loopsAfter(PendingTaskScheduler scheduler, Instant since) {
         Instant later = since.plusMillis(200);
-        Await.until(DEADLINE, () -> scheduler.lastLoopCompletedAt().isAfter(later), () -> "the loop going round");
+        within(DEADLINE).alias("the loop going round").until(() -> scheduler.lastLoopCompletedAt().isAfter(later));
     }
 
     /**
@@ -176,7 +176,7 @@ class PendingTaskSchedulerIT {
         }
         start(50, 1, PendingTaskSchedulerIT::done);
 
-        Await.until(DEADLINE, () -> committed() == 3, () -> "all three committed: " + committed());
+        within(DEADLINE).untilAsserted(() -> assertTrue(committed() == 3, () -> "all three committed: " + committed()));
         assertEquals(1, times("t1"), "t1 asked for once: " + batches);
         assertEquals(1, times("t0"));
     }
@@ -192,13 +192,15 @@ class PendingTaskSchedulerIT {
             return done(ids);
         });
 
-        Await.until(DEADLINE, () -> times("t2") == 1 && times("t5") == 1, () -> "the later batches handled");
+        within(DEADLINE).alias("the later batches handled").until(() -> times("t2") == 1 && times("t5") == 1);
         loopsAfter(scheduler, Instant.now());
         assertTrue(committed() <= 0, "nothing committed past t0, whose batch is still in flight: " + committed());
         assertEquals(3, batches.size(), "three batches in flight at once");
 
         slowFirst.countDown();
-        Await.until(DEADLINE, () -> committed() == 6, () -> "all committed once t0's batch finished: " + committed());
+        within(DEADLINE)
+                .untilAsserted(() -> assertTrue(committed() == 6,
+                        () -> "all committed once t0's batch finished: " + committed()));
         handled.forEach((id, count) -> assertEquals(1, count.get(), id + " handled once"));
     }
 
@@ -215,7 +217,7 @@ class PendingTaskSchedulerIT {
             return done(ids);
         });
 
-        Await.until(DEADLINE, () -> committed() == 6, () -> "all committed: " + committed());
+        within(DEADLINE).untilAsserted(() -> assertTrue(committed() == 6, () -> "all committed: " + committed()));
         assertEquals(2, times("t3"), "t3 read again and handled again");
         for (String id : List.of("t0", "t1", "t2", "t4", "t5")) {
             assertEquals(1, times(id), id + " handled once: an acknowledged outcome is never written twice");
@@ -229,8 +231,9 @@ class PendingTaskSchedulerIT {
         produce(1, 8);
         start(8, 2, ids -> ids.contains("t5") ? BatchResult.requestFailed("500 naming t5") : done(ids));
 
-        Await.until(DEADLINE, () -> batches.stream().filter(b -> b.equals(List.of("t5"))).count() >= 3,
-                () -> "t5 alone, on its own backoff: " + batches);
+        within(DEADLINE)
+                .untilAsserted(() -> assertTrue(batches.stream().filter(b -> b.equals(List.of("t5"))).count() >= 3,
+                        () -> "t5 alone, on its own backoff: " + batches));
         for (int i = 0; i < 8; i++) {
             if (i != 5) {
                 assertEquals(1, writes("t" + i), "t" + i + " finished once, not held back by t5");
@@ -251,7 +254,7 @@ class PendingTaskSchedulerIT {
             }
             return done(ids);
         }, (owned, total) -> { });
-        Await.until(DEADLINE, () -> times("t3") == 1 && committed() == 3, () -> "t0..t2 done, t3 waiting");
+        within(DEADLINE).alias("t0..t2 done, t3 waiting").until(() -> times("t3") == 1 && committed() == 3);
 
         long start = System.nanoTime();
         assertTrue(scheduler.stop(), "stopped within its bound");
@@ -268,14 +271,16 @@ class PendingTaskSchedulerIT {
         List<String> first = new CopyOnWriteArrayList<>();
         List<String> second = new CopyOnWriteArrayList<>();
         start(2, 2, Duration.ofSeconds(5), PendingTaskSchedulerIT::done, (o, t) -> first.add(o + "/" + t));
-        Await.until(DEADLINE, () -> !first.isEmpty() && first.get(first.size() - 1).equals("4/4"),
-                () -> "alone: all four partitions " + first);
+        within(DEADLINE)
+                .untilAsserted(() -> assertTrue(!first.isEmpty() && first.get(first.size() - 1).equals("4/4"),
+                        () -> "alone: all four partitions " + first));
         PendingTaskScheduler other = start(2, 2, Duration.ofSeconds(5), PendingTaskSchedulerIT::done,
                 (o, t) -> second.add(o + "/" + t));
-        Await.until(DEADLINE, () -> last(first).equals("2/4") && last(second).equals("2/4"),
-                () -> "two instances: half each " + first + " " + second);
+        within(DEADLINE)
+                .untilAsserted(() -> assertTrue(last(first).equals("2/4") && last(second).equals("2/4"),
+                        () -> "two instances: half each " + first + " " + second));
         other.stop();
-        Await.until(DEADLINE, () -> last(first).equals("4/4"), () -> "alone again: " + first);
+        within(DEADLINE).untilAsserted(() -> assertTrue(last(first).equals("4/4"), () -> "alone again: " + first));
     }
 
     @Test
@@ -287,7 +292,7 @@ class PendingTaskSchedulerIT {
                 throw new IllegalStateException("a bug in the loop");
             }
         });
-        Await.until(DEADLINE, () -> committed() == 2, () -> "handled after the restart");
+        within(DEADLINE).alias("handled after the restart").until(() -> committed() == 2);
         assertEquals(0, fatal.get());
 
         group = group + "-always";
@@ -295,7 +300,7 @@ class PendingTaskSchedulerIT {
                 (owned, total) -> {
                     throw new IllegalStateException("a bug every time");
                 });
-        Await.until(Duration.ofSeconds(60), () -> fatal.get() == 1, () -> "the bridge told to stop");
+        within(Duration.ofSeconds(60)).alias("the bridge told to stop").until(() -> fatal.get() == 1);
         assertFalse(doomed.isRunning());
     }
 

@@ -3,7 +3,6 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.camel.PendingTopic;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
 import cloud.acedata.dreamina.bridge.config.SettingException;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.OnlySettings;
@@ -27,6 +26,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,13 +78,13 @@ class PendingTopicIT {
      */
     private static Config configOf(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return Await.value(Duration.ofSeconds(30), () -> {
+        return within(Duration.ofSeconds(30)).alias("the configuration of " + topic).until(() -> {
             try {
                 return admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
             } catch (Exception e) {
                 throw new IllegalStateException("describeConfigs " + topic, e);
             }
-        }, Objects::nonNull, "the configuration of " + topic);
+        }, Objects::nonNull);
     }
 
     @Test

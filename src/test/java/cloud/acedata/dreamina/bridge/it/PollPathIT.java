@@ -8,7 +8,6 @@ import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
-import cloud.acedata.dreamina.bridge.support.Await;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
@@ -45,6 +44,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static cloud.acedata.dreamina.bridge.support.KafkaTestClient.header;
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,7 +166,7 @@ class PollPathIT {
         tasks.forEach(task -> kafka.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
         long failedBefore = apiFaults.faultCount();
         // Well past max-wait with every request failing: an outage is no task's fault.
-        Await.until(DEADLINE, () -> apiFaults.faultCount() >= failedBefore + 6, () -> "six failed requests");
+        within(DEADLINE).alias("six failed requests").until(() -> apiFaults.faultCount() >= failedBefore + 6);
         long failed = apiFaults.faultCount() - failedBefore;
         assertTrue(kafka.readAll(topics.dlq(), Duration.ofSeconds(3)).isEmpty(), "nothing dead-lettered");
 
@@ -185,8 +185,9 @@ class PollPathIT {
         BridgeInstance bridge = startBridge(settings);
         tasks.forEach(task -> kafka.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
 
-        Await.until(DEADLINE, () -> bridge.context().getRouteController().getRouteStatus("ingest-tasks").isStopped(),
-                () -> "the circuit open: new input paused");
+        within(DEADLINE)
+                .alias("the circuit open: new input paused")
+                .until(() -> bridge.context().getRouteController().getRouteStatus("ingest-tasks").isStopped());
         long refused = apiFaults.faultCount();
         assertTrue(kafka.readAll(topics.dlq(), Duration.ofSeconds(1)).isEmpty(), "nothing dead-lettered");
 
@@ -219,8 +220,9 @@ class PollPathIT {
                     "the small original input");
         }
         assertEquals(tasks.size(), kafka.readAll(topics.dlq(), Duration.ofMillis(500)).size(), "each once");
-        Await.until(DEADLINE, () -> kafka.lag(topics.pendingGroup(), topics.pending()) == 0,
-                () -> "the pending partitions move on");
+        within(DEADLINE)
+                .alias("the pending partitions move on")
+                .until(() -> kafka.lag(topics.pendingGroup(), topics.pending()) == 0);
         report("finished task too large for the output topic", tasks.size(), 0, tasks.size(),
                 "output max.message.bytes 200: each dead-lettered record_too_large with its video URL; pending "
                         + "offsets committed");
@@ -245,10 +247,11 @@ class PollPathIT {
         startBridge(s);
         tasks.forEach(task -> dedicated.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
 
-        Await.until(DEADLINE, () -> log.countContaining("A topic refuses the bridge's writes") >= 1,
-                () -> "the refusing topic reported");
+        within(DEADLINE)
+                .alias("the refusing topic reported")
+                .until(() -> log.countContaining("A topic refuses the bridge's writes") >= 1);
         long requests = apiLog.requestCount();
-        Await.until(DEADLINE, () -> apiLog.requestCount() >= requests + 2, () -> "tried again after the pause");
+        within(DEADLINE).alias("tried again after the pause").until(() -> apiLog.requestCount() >= requests + 2);
         assertEquals(1, log.countContaining("A topic refuses the bridge's writes"), "said once");
         assertTrue(dedicated.readAll(topics.dlq(), Duration.ofMillis(200)).isEmpty(), "nothing dead-lettered");
 
@@ -277,12 +280,13 @@ class PollPathIT {
             String id = java.util.UUID.randomUUID().toString();
             kafka.send(topics.in(), id, id.getBytes(StandardCharsets.UTF_8));
         }
-        Await.until(DEADLINE, () -> Math.abs(totalRate(bridges) - 50) < 0.01,
-                () -> "the budget shared out: " + rates(bridges));
+        within(DEADLINE)
+                .untilAsserted(() -> assertTrue(Math.abs(totalRate(bridges) - 50) < 0.01,
+                        () -> "the budget shared out: " + rates(bridges)));
         long limited = apiLog.rateLimitedCount();
         long requests = apiLog.requestCount();
         long start = System.nanoTime();
-        Await.until(DEADLINE, () -> apiLog.requestCount() >= requests + 400, () -> "400 more requests");
+        within(DEADLINE).alias("400 more requests").until(() -> apiLog.requestCount() >= requests + 400);
         double perSecond = (apiLog.requestCount() - requests) / ((System.nanoTime() - start) / 1e9);
         assertEquals(limited, apiLog.rateLimitedCount(), "no 429 from the simulator (60 requests/s)");
         report("three instances, one token (budget 50, API limit 60)", 600, 0, 0, String.format(

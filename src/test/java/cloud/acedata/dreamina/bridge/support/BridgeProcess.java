@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * The built jar ({@code target/dreamina-bridge.jar}) as a process of its own, the way an operator runs it, so that
  * a test can give it environment variables, read its log, and stop it with SIGTERM or kill it with SIGKILL.
@@ -84,8 +87,9 @@ public final class BridgeProcess implements AutoCloseable {
 
     /** Waits until the log holds {@code count} matches of the pattern. */
     public void awaitLog(Pattern pattern, int count, Duration deadline) {
-        Await.until(deadline, () -> count(pattern) >= count || !process.isAlive(),
-                () -> count + " x '" + pattern + "' in the bridge's log; it has:\n" + tail());
+        within(deadline)
+                .untilAsserted(() -> assertTrue(count(pattern) >= count || !process.isAlive(),
+                        () -> count + " x '" + pattern + "' in the bridge's log; it has:\n" + tail()));
         if (count(pattern) < count) {
             throw new AssertionError("The bridge exited (" + process.exitValue() + ") before logging '" + pattern
                     + "':\n" + tail());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -115,10 +116,11 @@ class EmbeddedKafkaIT {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // Consume all five, then commit the position reached on each partition.
-            Await.until(DEADLINE, () -> {
+            within(DEADLINE).untilAsserted(() -> {
                 consumer.poll(Duration.ofMillis(100));
-                return partitions.stream().mapToLong(consumer::position).sum() == 5;
-            }, () -> "the consumer to reach offset 5 over " + partitions);
+                assertTrue(partitions.stream().mapToLong(consumer::position).sum() == 5,
+                        () -> "the consumer to reach offset 5 over " + partitions);
+            });
             consumer.commitSync();
 
             assertEquals(5, kafka.committedOffset(group, topic));

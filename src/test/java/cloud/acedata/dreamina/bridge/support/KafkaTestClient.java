@@ -38,6 +38,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
+
+import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 
 /**
  * Plain kafka-clients helpers for tests: create topics, send records, read topics back, and look at a consumer
@@ -114,8 +117,9 @@ public final class KafkaTestClient implements AutoCloseable {
         List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
             Duration remaining = Duration.ofNanos(Math.max(0, end - System.nanoTime()));
-            List<TopicPartition> partitions = Await.value(remaining, () -> partitionsOf(consumer, topic),
-                    found -> !found.isEmpty(), "topic " + topic + " to exist");
+            List<TopicPartition> partitions = within(remaining)
+                    .alias("topic " + topic + " to exist")
+                    .until(() -> partitionsOf(consumer, topic), found -> !found.isEmpty());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (received.size() < expectedCount) {
@@ -140,9 +144,10 @@ public final class KafkaTestClient implements AutoCloseable {
         try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
             List<TopicPartition> partitions;
             try {
-                partitions = Await.value(quietPeriod, () -> partitionsOf(consumer, topic),
-                        found -> !found.isEmpty(), "topic " + topic + " to exist");
-            } catch (AssertionError noSuchTopic) {
+                partitions = within(quietPeriod)
+                        .alias("topic " + topic + " to exist")
+                        .until(() -> partitionsOf(consumer, topic), found -> !found.isEmpty());
+            } catch (ConditionTimeoutException noSuchTopic) {
                 return received;
             }
             consumer.assign(partitions);
@@ -228,9 +233,10 @@ public final class KafkaTestClient implements AutoCloseable {
      * (UnknownTopicOrPartition for a moment), so that answer is asked again until the call timeout.
      */
     private TopicDescription describe(String topic) {
-        return Await.value(CALL_TIMEOUT,
-                () -> await(admin.describeTopics(Set.of(topic)).allTopicNames(), "describe topic " + topic).get(topic),
-                Objects::nonNull, "the description of topic " + topic);
+        return within(CALL_TIMEOUT)
+                .alias("the description of topic " + topic)
+                .until(() -> await(admin.describeTopics(Set.of(topic)).allTopicNames(), "describe topic " + topic)
+                        .get(topic), Objects::nonNull);
     }
 
     private KafkaConsumer<String, byte[]> newConsumer() {

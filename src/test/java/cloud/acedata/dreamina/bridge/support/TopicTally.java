@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * Counts the records of one existing topic by key, cheaply and incrementally: one consumer without a group
  * (assign + seek to beginning) that each {@link #refresh()} advances by a single short poll. Made for
- * {@link Await} conditions such as "at least 50 outputs", where re-reading the whole topic at every check
+ * {@link Waiting} conditions such as "at least 50 outputs", where re-reading the whole topic at every check
  * ({@link KafkaTestClient#readAll}) would cost a quiet period each time. Not thread-safe: use from one thread.
  */
 public final class TopicTally implements AutoCloseable {
