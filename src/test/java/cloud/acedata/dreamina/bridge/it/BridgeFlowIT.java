@@ -1,35 +1,23 @@
 package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.simulator.Fault;
-import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
-import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
-import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.simulator.TokenState;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
-import cloud.acedata.dreamina.bridge.support.Canary;
-import cloud.acedata.dreamina.bridge.support.KafkaBroker;
-import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
-import cloud.acedata.dreamina.bridge.support.TestTopics;
+import cloud.acedata.dreamina.bridge.support.BridgeTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,53 +37,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The bridge's outside contract, end to end: a real Kafka broker (in-process KRaft), the Tasks API simulator, and
  * the bridge built exactly as the jar builds it. Each test has its own topics and consumer group.
  */
-@ExtendWith(KafkaBroker.class)
-class BridgeFlowIT {
+class BridgeFlowIT extends BridgeTestSupport {
 
-    private static final String TOKEN = Canary.TOKEN;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TasksApiSimulator api;
-    private static final RequestLog apiLog = new RequestLog();
-    private static final SimulatorFaults apiFaults = new SimulatorFaults();
-    private static KafkaTestClient kafka;
-
-    private TestTopics topics;
-    private Map<String, String> settings;
-    private final List<BridgeInstance> bridges = new ArrayList<>();
-
-    @BeforeAll
-    static void startApi() {
-        api = new TasksApiSimulator(TOKEN).hook(apiLog.andThen(apiFaults)).start();
-        kafka = new KafkaTestClient(KafkaBroker.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopApi() {
-        kafka.close();
-        api.close();
-    }
-
-    @BeforeEach
-    void topics() {
-        topics = TestTopics.unique("flow");
-        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
-        api.tokenState(TokenState.VALID);
-        apiFaults.clearFaults();
-        apiFaults.clearPoisonIds();
-        api.maxRequestsPerSecond(TasksApiSimulator.DEFAULT_MAX_REQUESTS_PER_SECOND);
-        kafka.createTopic(topics.in(), 3);
-        kafka.createTopic(topics.out(), 3);
-        kafka.createTopic(topics.dlq(), 1);
-    }
-
-    @AfterEach
-    void stopBridges() throws Exception {
-        for (BridgeInstance bridge : bridges) {
-            bridge.close();
-        }
-        bridges.clear();
+    @Override
+    protected String topicPrefix() {
+        return "flow";
     }
 
     @Test
@@ -270,7 +219,6 @@ class BridgeFlowIT {
 
         // The operator fixes the URL and restarts: the task, still pending, finishes.
         wrong.close();
-        bridges.remove(wrong);
         settings.put("dreamina.api.base-url", api.baseUrl());
         startBridge();
         assertEquals(task.id(), kafka.awaitRecords(topics.out(), 1, DEADLINE).get(0).key());
@@ -301,11 +249,11 @@ class BridgeFlowIT {
     void aRefusedTokenPausesConsumptionWithoutDeadLetteringAndResumesByItself() throws Exception {
         SimulatedTask early = api.createTask(TaskScript.done(Duration.ofMillis(100)));
         api.tokenState(TokenState.INVALID);
-        startBridge();
+        BridgeInstance bridge = startBridge();
         send(null, early.id());
         within(DEADLINE)
                 .alias("the ingest route stopped after a 401")
-                .until(() -> apiLog.requestCount() > 0 && bridges.get(0).context().getRouteController()
+                .until(() -> apiLog.requestCount() > 0 && bridge.context().getRouteController()
                         .getRouteStatus("ingest-tasks").isStopped());
         long committedBefore = kafka.committedOffset(topics.group(), topics.in());
         for (int i = 0; i < 3; i++) {
@@ -355,7 +303,6 @@ class BridgeFlowIT {
                 .alias("the task parked on the pending topic and polled")
                 .until(() -> kafka.lag(topics.group(), topics.in()) == 0 && apiLog.requestCount() > requestsBefore);
         first.close();
-        bridges.remove(first);
         assertEquals(0, kafka.readAll(topics.out(), Duration.ofMillis(200)).size(), "not finished before the stop");
 
         apiFaults.clearFaults();
@@ -377,9 +324,7 @@ class BridgeFlowIT {
     }
 
     private BridgeInstance startBridge() throws Exception {
-        BridgeInstance bridge = BridgeInstance.start(new HashMap<>(settings));
-        bridges.add(bridge);
-        return bridge;
+        return startBridge(settings);
     }
 
     private void send(String key, String value) {
@@ -396,8 +341,5 @@ class BridgeFlowIT {
         }
         assertFalse(record.value() != null && new String(record.value(), StandardCharsets.UTF_8).contains(TOKEN));
     }
-
-
-
 
 }

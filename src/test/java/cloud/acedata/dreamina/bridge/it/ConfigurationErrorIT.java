@@ -2,7 +2,7 @@ package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
-import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,36 +64,27 @@ class ConfigurationErrorIT {
     @MethodSource("badSettings")
     void aBadSettingExitsWithOneLineNamingKeyAndVariable(Map<String, String> bad, List<String> jvmOptions,
                                                          String expected, @TempDir Path emptyDir) throws Exception {
-        Map<String, String> env = connected(KafkaTestClient.uniqueName("config-error"));
+        Map<String, String> env = connected(TestTopics.unique("config-error"));
         env.putAll(bad);
         assertOneErrorLine(env, jvmOptions, expected, emptyDir);
     }
 
     @Test
     void anExistingCompactedPendingTopicExitsWithOneLine(@TempDir Path emptyDir) throws Exception {
-        String prefix = KafkaTestClient.uniqueName("config-compacted");
+        TestTopics topics = TestTopics.unique("config-compacted");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.bootstrapServers()))) {
-            admin.createTopics(Set.of(new NewTopic(prefix + ".pending", 1, (short) 1)
+            admin.createTopics(Set.of(new NewTopic(topics.pending(), 1, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")))).all().get(30, TimeUnit.SECONDS);
         }
-        Map<String, String> env = connected(prefix);
-        env.put("DREAMINA_TOPIC_PENDING", prefix + ".pending");
+        Map<String, String> env = connected(topics);
         assertOneErrorLine(env, List.of(), "dreamina.topic.pending (environment variable DREAMINA_TOPIC_PENDING): the "
-                + "existing topic '" + prefix + ".pending' is compacted (cleanup.policy=compact)", emptyDir);
+                + "existing topic '" + topics.pending() + "' is compacted (cleanup.policy=compact)", emptyDir);
     }
 
-    private static Map<String, String> connected(String prefix) {
-        Map<String, String> env = new HashMap<>();
-        env.put("CAMEL_COMPONENT_KAFKA_BROKERS", KafkaBroker.bootstrapServers());
-        env.put("DREAMINA_API_TOKEN", TOKEN);
-        env.put("DREAMINA_API_BASE_URL", "http://127.0.0.1:9");
-        env.put("DREAMINA_TOPIC_INPUT", prefix + ".input");
-        env.put("DREAMINA_TOPIC_OUTPUT", prefix + ".output");
-        env.put("DREAMINA_TOPIC_DEAD_LETTER", prefix + ".dead");
-        env.put("DREAMINA_TOPIC_PENDING", prefix + ".pending");
-        env.put("DREAMINA_CONSUMER_GROUP", prefix + ".group");
-        return env;
+    /** Connected to the shared broker; no API answers at this address (none is asked: the start is refused first). */
+    private static Map<String, String> connected(TestTopics topics) {
+        return BridgeProcess.connectedEnvironment("http://127.0.0.1:9", TOKEN, topics);
     }
 
     private static void assertOneErrorLine(Map<String, String> env, List<String> jvmOptions, String expected,

@@ -319,16 +319,8 @@ class CrashRecoveryIT {
     }
 
     private Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("CAMEL_COMPONENT_KAFKA_BROKERS", KafkaBroker.bootstrapServers());
-        env.put("DREAMINA_API_BASE_URL", api.baseUrl());
-        env.put("DREAMINA_API_TOKEN", TOKEN);
-        env.put("DREAMINA_TOPIC_INPUT", topics.in());
-        env.put("DREAMINA_TOPIC_OUTPUT", topics.out());
-        env.put("DREAMINA_TOPIC_DEAD_LETTER", topics.dlq());
-        env.put("DREAMINA_TOPIC_PENDING", topics.pending());
+        Map<String, String> env = BridgeProcess.connectedEnvironment(api.baseUrl(), TOKEN, topics);
         env.put("DREAMINA_TOPIC_PENDING_PARTITIONS", "4");
-        env.put("DREAMINA_CONSUMER_GROUP", topics.group());
         env.put("DREAMINA_POLL_INTERVAL", "300ms");
         env.put("DREAMINA_POLL_MAX_WAIT", "60s");
         env.put("DREAMINA_API_MAX_REQUESTS_PER_SECOND", "50");

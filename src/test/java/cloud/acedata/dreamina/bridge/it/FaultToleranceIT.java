@@ -5,17 +5,14 @@ import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
 import cloud.acedata.dreamina.bridge.local.RestartableKafka;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
-import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
-import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
-import cloud.acedata.dreamina.bridge.support.Canary;
+import cloud.acedata.dreamina.bridge.support.BridgeTestSupport;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
-import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.spi.InterceptSendToEndpoint;
@@ -31,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,9 +51,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,11 +82,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * prints one line and appends it to {@code target/reliability-report.txt}:
  * {@code scenario | tasks in | output | dead-letter | duplicates | notes}.
  */
-@ExtendWith(KafkaBroker.class)
 @TestMethodOrder(MethodOrderer.MethodName.class)
-class FaultToleranceIT {
+class FaultToleranceIT extends BridgeTestSupport {
 
-    private static final String TOKEN = Canary.TOKEN;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Path REPORT = Path.of("target", "reliability-report.txt");
     /** Wall clock and System.nanoTime are read one after the other; the gate works on the wall clock. */
@@ -115,45 +106,25 @@ class FaultToleranceIT {
         }
     };
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final Report report = new Report();
-
-    private TasksApiSimulator api;
-    private final RequestLog apiLog = new RequestLog();
-    private final SimulatorFaults apiFaults = new SimulatorFaults();
-    private KafkaTestClient kafka;
-    private TestTopics topics;
-    private Map<String, String> settings;
 
     @RegisterExtension
     final AfterTestExecutionCallback writeReport = context -> report.write(context.getExecutionException(), true);
 
-    @BeforeEach
-    void setUp(TestInfo info) {
-        report.scenario = info.getDisplayName();
-        topics = TestTopics.unique("fault");
-        api = own(new TasksApiSimulator(TOKEN).hook(apiLog.andThen(apiFaults)).start());
-        kafka = own(KafkaTestClient.ofSharedBroker());
-        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
+    @Override
+    protected String topicPrefix() {
+        return "fault";
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        Exception first = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+    /** Each scenario creates its topics as it needs them (partitions, configurations, another broker). */
+    @Override
+    protected boolean createsTopics() {
+        return false;
+    }
+
+    @BeforeEach
+    void nameTheScenario(TestInfo info) {
+        report.scenario = info.getDisplayName();
     }
 
     // ------------------------------------------------------------------------------------------------ scenario 3
@@ -640,15 +611,6 @@ class FaultToleranceIT {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private <T extends AutoCloseable> T own(T resource) {
-        resources.push(resource);
-        return resource;
-    }
-
-    private BridgeInstance startBridge(Map<String, String> overrides) throws Exception {
-        return own(BridgeInstance.start(new HashMap<>(overrides)));
-    }
-
     private void createTopics(int inputPartitions) {
         kafka.createTopic(topics.in(), inputPartitions);
         kafka.createTopic(topics.out(), 3);
@@ -733,12 +695,6 @@ class FaultToleranceIT {
     private static long nanosToMs(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
-
-
-
-
-
-
 
     /** What came out for the tasks that went in: output and dead-letter records, by key. */
     private record Tally(int tasksIn, List<ConsumerRecord<String, byte[]>> out,

@@ -2,16 +2,12 @@ package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.camel.InputHeaderFilter;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
-import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
-import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
-import cloud.acedata.dreamina.bridge.support.Canary;
+import cloud.acedata.dreamina.bridge.support.BridgeTestSupport;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
-import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
-import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,16 +27,12 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,48 +55,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the middle, hostile input headers (issue 6 item 7) and binary keys (issue 6 item 8). Records are read back raw
  * (byte[] keys) so that keys can be compared byte for byte.
  */
-@ExtendWith(KafkaBroker.class)
-class IngestIT {
+class IngestIT extends BridgeTestSupport {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private TasksApiSimulator api;
-    private final RequestLog apiLog = new RequestLog();
-    private KafkaTestClient kafka;
     private KafkaProducer<byte[], byte[]> producer;
-    private TestTopics topics;
-    private Map<String, String> settings;
 
+    @Override
+    protected String topicPrefix() {
+        return "ingest";
+    }
+
+    /** Each test creates its topics as it needs them (one input partition, a dead-letter topic that refuses). */
+    @Override
+    protected boolean createsTopics() {
+        return false;
+    }
+
+    /** A producer of raw bytes, so that keys and values reach the input topic byte for byte. */
     @BeforeEach
-    void setUp() {
-        api = own(new TasksApiSimulator(Canary.TOKEN).hook(apiLog).start());
-        kafka = own(KafkaTestClient.ofSharedBroker());
+    void rawProducer() {
         producer = own(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0),
                 new ByteArraySerializer(), new ByteArraySerializer()));
-        topics = TestTopics.unique("ingest");
-        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), Canary.TOKEN, topics);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Exception first = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ 9.2
@@ -132,7 +106,7 @@ class IngestIT {
             send("v6", utf8(valid.get(3).id()), Map.of());
 
             LogRecorder log = own(LogRecorder.start());
-            own(BridgeInstance.start(new HashMap<>(settings)));
+            startBridge(settings);
 
             // The valid records and the writable dead letters are not held back by the unwritable one ...
             List<ConsumerRecord<byte[], byte[]>> outputs = awaitRaw(topics.out(), 4);
@@ -204,7 +178,7 @@ class IngestIT {
         long writtenAtStop = ingested(readRaw(topics.pending(), Duration.ofMillis(300))).size();
         assertEquals(committedAtStop, writtenAtStop, "a graceful stop commits exactly what it wrote");
 
-        own(BridgeInstance.start(new HashMap<>(settings)));
+        startBridge(settings);
         within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
         List<ConsumerRecord<byte[], byte[]>> pending = ingested(readRaw(topics.pending(), Duration.ofMillis(500)));
         Set<String> keys = keys(pending);
@@ -223,7 +197,7 @@ class IngestIT {
         createTopics();
         settings.put("dreamina.poll.max-wait", "3s");
         SimulatedTask never = api.createTask(TaskScript.never());
-        own(BridgeInstance.start(new HashMap<>(settings)));
+        startBridge(settings);
         long requestsBefore = apiLog.requestCount();
         Map<String, String> forged = new LinkedHashMap<>();
         forged.put("DREAMINA.PENDING.DUE", "0");
@@ -260,7 +234,7 @@ class IngestIT {
         createTopics();
         SimulatedTask done = api.createTask(TaskScript.done(Duration.ZERO));
         SimulatedTask failed = api.createTask(TaskScript.failed("failed", Duration.ZERO));
-        own(BridgeInstance.start(new HashMap<>(settings)));
+        startBridge(settings);
         Map<String, String> forged = new LinkedHashMap<>();
         forged.put("dreamina.error.code", "forged");
         forged.put("DREAMINA.ERROR.CODE", "forged");
@@ -307,7 +281,7 @@ class IngestIT {
         String elsewhere = topics.prefix() + ".elsewhere";
         kafka.createTopic(elsewhere, 3);
         SimulatedTask done = api.createTask(TaskScript.done(Duration.ZERO));
-        own(BridgeInstance.start(new HashMap<>(settings)));
+        startBridge(settings);
         Map<String, String> forged = new LinkedHashMap<>();
         forged.put("CamelKafkaOverrideTopic", elsewhere);
         forged.put("CAMELKAFKAOVERRIDETOPIC", elsewhere);
@@ -347,7 +321,7 @@ class IngestIT {
     void aKeyThatIsNotUtf8StaysByteExactOnThePendingRecordAndOnTheDeadLetter() throws Exception {
         createTopics();
         SimulatedTask task = api.createTask(TaskScript.never());
-        BridgeInstance bridge = own(BridgeInstance.start(new HashMap<>(settings)));
+        BridgeInstance bridge = startBridge(settings);
         KafkaConfiguration kafkaSettings = bridge.context().getComponent("kafka", KafkaComponent.class)
                 .getConfiguration();
         assertEquals(ByteArrayDeserializer.class.getName(), kafkaSettings.getKeyDeserializer());
@@ -377,7 +351,7 @@ class IngestIT {
     void anInputWithoutKeyIsKeyedByTheTaskIdsUtf8Bytes() throws Exception {
         createTopics();
         SimulatedTask task = api.createTask(TaskScript.never());
-        own(BridgeInstance.start(new HashMap<>(settings)));
+        startBridge(settings);
         producer.send(new ProducerRecord<>(topics.in(), null, utf8(task.id()))).get(30, TimeUnit.SECONDS);
 
         ConsumerRecord<byte[], byte[]> pending = awaitIngested();
@@ -385,11 +359,6 @@ class IngestIT {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
-
-    private <T extends AutoCloseable> T own(T resource) {
-        resources.push(resource);
-        return resource;
-    }
 
     private void createTopics() {
         kafka.createTopic(topics.in(), 1);

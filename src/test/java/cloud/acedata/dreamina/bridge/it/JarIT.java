@@ -8,6 +8,7 @@ import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -72,23 +72,16 @@ class JarIT {
     @DisplayName("12 canary token, every documented key from its environment variable")
     void everyDocumentedKeyIsTakenFromItsEnvironmentVariableAndTheTokenNeverReachesALog() throws Exception {
         String token = Canary.TOKEN;
-        String prefix = KafkaTestClient.uniqueName("jar");
+        TestTopics topics = TestTopics.unique("jar");
         RequestLog apiLog = new RequestLog();
         try (TasksApiSimulator api = new TasksApiSimulator(token).hook(apiLog).start();
              KafkaTestClient kafka = new KafkaTestClient(KafkaBroker.bootstrapServers())) {
-            kafka.createTopic(prefix + ".input", 2);
-            Map<String, String> env = new HashMap<>();
-            env.put("CAMEL_COMPONENT_KAFKA_BROKERS", KafkaBroker.bootstrapServers());
-            env.put("DREAMINA_API_BASE_URL", api.baseUrl());
-            env.put("DREAMINA_API_TOKEN", token);
-            env.put("DREAMINA_TOPIC_INPUT", prefix + ".input");
-            env.put("DREAMINA_TOPIC_OUTPUT", prefix + ".output");
-            env.put("DREAMINA_TOPIC_DEAD_LETTER", prefix + ".dead");
+            kafka.createTopic(topics.in(), 2);
+            Map<String, String> env = BridgeProcess.connectedEnvironment(api.baseUrl(), token, topics);
             env.put("DREAMINA_POLL_INTERVAL", "300ms");
             env.put("DREAMINA_POLL_MAX_WAIT", "4s");
             env.put("DREAMINA_POLL_BATCH_SIZE", "3");
             env.put("DREAMINA_API_MAX_REQUESTS_PER_SECOND", "7");
-            env.put("DREAMINA_CONSUMER_GROUP", prefix + ".group");
             // The most a person may switch on: DEBUG everywhere, HttpClient's wire and headers included.
             env.put("DREAMINA_LOG_LEVEL", "DEBUG");
             env.put("DREAMINA_HTTP_LOG_LEVEL", "DEBUG");
@@ -101,18 +94,18 @@ class JarIT {
             try (BridgeProcess bridge = BridgeProcess.start(Path.of("").toAbsolutePath(), env)) {
                 bridge.awaitStarted(START);
                 for (SimulatedTask task : tasks) {
-                    kafka.send(prefix + ".input", null, task.id().getBytes(StandardCharsets.UTF_8));
+                    kafka.send(topics.in(), null, task.id().getBytes(StandardCharsets.UTF_8));
                 }
-                kafka.send(prefix + ".input", "never", never.id().getBytes(StandardCharsets.UTF_8));
+                kafka.send(topics.in(), "never", never.id().getBytes(StandardCharsets.UTF_8));
 
-                List<ConsumerRecord<String, byte[]>> outputs = kafka.awaitRecords(prefix + ".output", 7, START);
+                List<ConsumerRecord<String, byte[]>> outputs = kafka.awaitRecords(topics.out(), 7, START);
                 for (ConsumerRecord<String, byte[]> record : outputs) {
                     JsonNode detail = JSON.readTree(record.value());
                     assertEquals(record.key(), detail.path("id").asText());
                     assertEquals("done", header(record, "dreamina.status"));
                 }
                 // DREAMINA_POLL_MAX_WAIT: 4 s instead of 15 min.
-                ConsumerRecord<String, byte[]> timedOut = kafka.awaitRecords(prefix + ".dead", 1, START).get(0);
+                ConsumerRecord<String, byte[]> timedOut = kafka.awaitRecords(topics.dlq(), 1, START).get(0);
                 assertEquals("poll_timeout", header(timedOut, "dreamina.error.code"));
                 assertTrue(timedOut.timestamp() - outputs.get(0).timestamp() < Duration.ofMinutes(1).toMillis());
 
@@ -139,7 +132,7 @@ class JarIT {
                 assertTrue(log.contains("Bearer ****"), "HttpClient's header log ran, masked");
                 assertFalse(log.contains(token), () -> "the token appears in no log line, but: "
                         + log.lines().filter(line -> line.contains(token)).limit(5).toList());
-                for (String topic : List.of(prefix + ".output", prefix + ".dead", prefix + ".input")) {
+                for (String topic : List.of(topics.out(), topics.dlq(), topics.in())) {
                     for (ConsumerRecord<String, byte[]> record : kafka.readAll(topic, Duration.ofMillis(300))) {
                         assertFalse(new String(record.value(), StandardCharsets.UTF_8).contains(token));
                         record.headers().forEach(h -> assertFalse(

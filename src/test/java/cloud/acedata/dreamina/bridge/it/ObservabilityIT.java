@@ -4,34 +4,22 @@ import cloud.acedata.dreamina.bridge.camel.SchedulerLifecycle;
 import cloud.acedata.dreamina.bridge.observe.Observability;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
-import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
-import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.simulator.TokenState;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
+import cloud.acedata.dreamina.bridge.support.BridgeTestSupport;
+import cloud.acedata.dreamina.bridge.support.ManagementPort;
+import cloud.acedata.dreamina.bridge.support.ManagementPort.Answer;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
-import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
-import cloud.acedata.dreamina.bridge.support.TestTopics;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,77 +30,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The management port over HTTP, against a real broker and the API simulator: Prometheus metrics with the
  * bridge's figures, and every health transition as an orchestrator sees it (status code and JSON).
  */
-@ExtendWith(KafkaBroker.class)
-class ObservabilityIT {
+class ObservabilityIT extends BridgeTestSupport {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static TasksApiSimulator api;
-    private static final SimulatorFaults apiFaults = new SimulatorFaults();
-    private static KafkaTestClient kafka;
-
-    private TestTopics topics;
-    private Map<String, String> settings;
     private BridgeInstance bridge;
     private int port;
 
-    record Answer(int status, String body) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + body, e);
-            }
-        }
-
-        JsonNode check(String name) {
-            for (JsonNode check : json().path("checks")) {
-                if (name.equals(check.path("name").asText())) {
-                    return check;
-                }
-            }
-            throw new AssertionError("no check " + name + " in " + body);
-        }
+    @Override
+    protected String topicPrefix() {
+        return "observe";
     }
 
-    @BeforeAll
-    static void startApi() {
-        api = new TasksApiSimulator(Canary.TOKEN).hook(apiFaults).start();
-        kafka = new KafkaTestClient(KafkaBroker.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopApi() {
-        kafka.close();
-        api.close();
-    }
-
+    /** The lag probe runs often here: a broker outage shows within a second. */
     @BeforeEach
-    void topics() {
-        topics = TestTopics.unique("observe");
-        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), Canary.TOKEN, topics);
+    void probeKafkaOften() {
         settings.put("dreamina.health.kafka-probe-interval", "300ms");
         settings.put("dreamina.health.kafka-probe-timeout", "2s");
-        api.tokenState(TokenState.VALID);
-        apiFaults.clearFaults();
-        kafka.createTopic(topics.in(), 3);
-        kafka.createTopic(topics.out(), 3);
-        kafka.createTopic(topics.dlq(), 1);
-    }
-
-    @AfterEach
-    void stopBridge() throws Exception {
-        if (bridge != null) {
-            bridge.close();
-        }
-        api.tokenState(TokenState.VALID);
-        apiFaults.clearFaults();
     }
 
     private void startBridge() throws Exception {
-        bridge = BridgeInstance.start(settings);
+        bridge = startBridge(settings);
         port = bridge.bean(Observability.BEAN, Observability.class).managementPort();
         assertTrue(port > 0, "a management port");
     }
@@ -176,7 +114,7 @@ class ObservabilityIT {
         kafka.send(topics.in(), null, task.id().getBytes(StandardCharsets.UTF_8));
         Answer refused = within(DEADLINE)
                 .alias("not ready while the token is refused")
-                .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && isDown(a, "dreamina-api"));
+                .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && a.isDown("dreamina-api"));
         assertEquals("DOWN", refused.json().path("status").asText());
         assertEquals("DOWN", refused.check("dreamina-api").path("status").asText());
         assertEquals("the Tasks API refuses the token", refused.check("dreamina-api").path("message").asText());
@@ -203,7 +141,7 @@ class ObservabilityIT {
         kafka.send(topics.in(), null, task.id().getBytes(StandardCharsets.UTF_8));
         Answer down = within(DEADLINE)
                 .alias("not ready after the API was unavailable for longer than the bound")
-                .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && isDown(a, "dreamina-api"));
+                .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && a.isDown("dreamina-api"));
         JsonNode check = down.check("dreamina-api");
         assertEquals("DOWN", check.path("status").asText());
         assertTrue(check.path("details").path("api.failing.seconds").asLong() >= 1, down.body());
@@ -241,7 +179,7 @@ class ObservabilityIT {
             KafkaBroker.embedded().stopBroker();
             Answer down = within(DEADLINE)
                     .alias("not ready while the broker is down")
-                    .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && isDown(a, "dreamina-kafka"));
+                    .until(() -> get("/observe/health/ready"), a -> a.status() == 503 && a.isDown("dreamina-kafka"));
             assertEquals("DOWN", down.check("dreamina-kafka").path("status").asText());
             assertTrue(down.check("dreamina-kafka").path("message").asText().startsWith("Kafka broker unreachable"));
         } finally {
@@ -274,21 +212,7 @@ class ObservabilityIT {
         }
     }
 
-    private static boolean isDown(Answer answer, String check) {
-        return "DOWN".equals(answer.check(check).path("status").asText());
-    }
-
     private Answer get(String path) {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new ManagementPort(port).get(path);
     }
 }

@@ -7,6 +7,8 @@ import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
+import cloud.acedata.dreamina.bridge.support.ManagementPort;
+import cloud.acedata.dreamina.bridge.support.TestTopics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -15,15 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -39,28 +37,28 @@ class OperationsJarIT {
 
     private static final Duration START = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void inLocalModeTheManagementPortShowsMetricsAndUpHealth(@TempDir Path emptyDir) throws Exception {
         int port = freePort();
+        ManagementPort management = new ManagementPort(port);
         try (BridgeProcess bridge = BridgeProcess.start(emptyDir, Map.of("DREAMINA_MANAGEMENT_PORT",
                 String.valueOf(port)))) {
             bridge.awaitLog(Pattern.compile("LOCAL MODE"), 1, START);
             bridge.awaitLog(Pattern.compile("Task [0-9a-f-]{36} done: "), 4, START);
             String metrics = within(START)
                     .alias("four published tasks in the metrics")
-                    .until(() -> get(port, "/observe/metrics").body(),
+                    .until(() -> management.get("/observe/metrics").body(),
                             body -> body.contains("dreamina_tasks_published_total 4.0"));
             assertTrue(metrics.contains("dreamina_tasks_dead_lettered_total{code=\"invalid_input\"} 1.0"), metrics);
             assertTrue(metrics.contains("dreamina_tasks_dead_lettered_total{code=\"task_failed\"} 1.0"), metrics);
-            Answer ready = within(START)
+            ManagementPort.Answer ready = within(START)
                     .alias("ready")
-                    .until(() -> get(port, "/observe/health/ready"), a -> a.status() == 200);
-            assertEquals("UP", JSON.readTree(ready.body()).path("status").asText());
-            Answer live = get(port, "/observe/health/live");
+                    .until(() -> management.get("/observe/health/ready"), a -> a.status() == 200);
+            assertEquals("UP", ready.json().path("status").asText());
+            ManagementPort.Answer live = management.get("/observe/health/live");
             assertEquals(200, live.status());
-            assertEquals("UP", JSON.readTree(live.body()).path("status").asText());
+            assertEquals("UP", live.json().path("status").asText());
             int exit = bridge.terminate(Duration.ofSeconds(30));
             assertTrue(exit == 0 || exit == 143, "exit code " + exit);
         }
@@ -69,19 +67,11 @@ class OperationsJarIT {
     @Test
     void jsonLogsAreOneObjectALineAndMaskTheToken() throws Exception {
         String token = Canary.TOKEN;
-        String prefix = KafkaTestClient.uniqueName("jsonlog");
+        TestTopics topics = TestTopics.unique("jsonlog");
         try (TasksApiSimulator api = new TasksApiSimulator(token).start();
              KafkaTestClient kafka = new KafkaTestClient(KafkaBroker.bootstrapServers())) {
-            kafka.createTopic(prefix + ".input", 2);
-            Map<String, String> env = new HashMap<>();
-            env.put("CAMEL_COMPONENT_KAFKA_BROKERS", KafkaBroker.bootstrapServers());
-            env.put("DREAMINA_API_BASE_URL", api.baseUrl());
-            env.put("DREAMINA_API_TOKEN", token);
-            env.put("DREAMINA_TOPIC_INPUT", prefix + ".input");
-            env.put("DREAMINA_TOPIC_OUTPUT", prefix + ".output");
-            env.put("DREAMINA_TOPIC_DEAD_LETTER", prefix + ".dead");
-            env.put("DREAMINA_TOPIC_PENDING", prefix + ".pending");
-            env.put("DREAMINA_CONSUMER_GROUP", prefix + ".group");
+            kafka.createTopic(topics.in(), 2);
+            Map<String, String> env = BridgeProcess.connectedEnvironment(api.baseUrl(), token, topics);
             env.put("DREAMINA_POLL_INTERVAL", "300ms");
             env.put("DREAMINA_LOG_PROGRESS_INTERVAL", "1s");
             env.put("DREAMINA_LOG_FORMAT", "json");
@@ -94,9 +84,9 @@ class OperationsJarIT {
             try (BridgeProcess bridge = BridgeProcess.start(Path.of("").toAbsolutePath(), env)) {
                 bridge.awaitStarted(START);
                 for (SimulatedTask task : tasks) {
-                    kafka.send(prefix + ".input", null, task.id().getBytes(StandardCharsets.UTF_8));
+                    kafka.send(topics.in(), null, task.id().getBytes(StandardCharsets.UTF_8));
                 }
-                kafka.awaitRecords(prefix + ".output", 3, START);
+                kafka.awaitRecords(topics.out(), 3, START);
                 bridge.awaitLog(Pattern.compile("Progress: ingested 3 \\(invalid 0\\)"), 1, START);
                 int exit = bridge.terminate(Duration.ofSeconds(30));
                 assertTrue(exit == 0 || exit == 143, "exit code " + exit);
@@ -119,9 +109,6 @@ class OperationsJarIT {
         }
     }
 
-    record Answer(int status, String body) {
-    }
-
     private static JsonNode parse(String line) {
         try {
             return JSON.readTree(line);
@@ -136,17 +123,4 @@ class OperationsJarIT {
         }
     }
 
-    private static Answer get(int port, String path) {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

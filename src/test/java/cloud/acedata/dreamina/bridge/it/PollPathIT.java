@@ -3,29 +3,21 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
 import cloud.acedata.dreamina.bridge.local.EmbeddedKafka;
 import cloud.acedata.dreamina.bridge.simulator.Fault;
-import cloud.acedata.dreamina.bridge.simulator.RequestLog;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
-import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
-import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
-import cloud.acedata.dreamina.bridge.support.Canary;
+import cloud.acedata.dreamina.bridge.support.BridgeTestSupport;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
-import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,59 +47,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a finished task too large for the output topic, an output topic that does not exist, and three instances sharing
  * one token's budget. Each writes a line to {@code target/reliability-report.txt}.
  */
-@ExtendWith(KafkaBroker.class)
-class PollPathIT {
+class PollPathIT extends BridgeTestSupport {
 
-    private static final String TOKEN = Canary.TOKEN;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Path REPORT = Path.of("target", "reliability-report.txt");
 
-    private static TasksApiSimulator api;
-    private static final RequestLog apiLog = new RequestLog();
-    private static final SimulatorFaults apiFaults = new SimulatorFaults();
-    private static KafkaTestClient kafka;
-
-    private TestTopics topics;
-    private Map<String, String> settings;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void startApi() {
-        api = new TasksApiSimulator(TOKEN).hook(apiLog.andThen(apiFaults)).start();
-        kafka = new KafkaTestClient(KafkaBroker.bootstrapServers());
+    @Override
+    protected String topicPrefix() {
+        return "poll";
     }
 
-    @AfterAll
-    static void stopApi() {
-        kafka.close();
-        api.close();
-    }
-
+    /** A hanging answer lasts longer than the read timeouts these tests set. */
     @BeforeEach
-    void topics() {
-        topics = TestTopics.unique("poll");
-        settings = BridgeInstance.baseSettings(KafkaBroker.bootstrapServers(), api.baseUrl(), TOKEN, topics);
-        apiFaults.clearFaults();
-        api.maxRequestsPerSecond(TasksApiSimulator.DEFAULT_MAX_REQUESTS_PER_SECOND);
+    void hangLongerThanAnyReadTimeout() {
         apiFaults.hangFor(Duration.ofSeconds(30));
-        kafka.createTopic(topics.in(), 3);
-        kafka.createTopic(topics.out(), 3);
-        kafka.createTopic(topics.dlq(), 1);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        resources.clear();
-        apiFaults.clearFaults();
-    }
-
-    private BridgeInstance startBridge(Map<String, String> overrides) throws Exception {
-        BridgeInstance bridge = BridgeInstance.start(overrides);
-        resources.add(bridge);
-        return bridge;
     }
 
     private List<SimulatedTask> healthyTasks(int count) {
@@ -230,10 +183,8 @@ class PollPathIT {
 
     @Test
     void aMissingOutputTopicPausesThePollingAndItsTasksLandOnceWhenItExists() throws Exception {
-        EmbeddedKafka broker = EmbeddedKafka.start(Map.of("auto.create.topics.enable", "false"));
-        resources.add(broker);
-        KafkaTestClient dedicated = new KafkaTestClient(broker.bootstrapServers());
-        resources.add(dedicated);
+        EmbeddedKafka broker = own(EmbeddedKafka.start(Map.of("auto.create.topics.enable", "false")));
+        KafkaTestClient dedicated = own(new KafkaTestClient(broker.bootstrapServers()));
         dedicated.createTopic(topics.in(), 1);
         dedicated.createTopic(topics.dlq(), 1);
         Map<String, String> s = new HashMap<>(settings);
@@ -241,8 +192,7 @@ class PollPathIT {
         s.put("camel.component.kafka.max-block-ms", "1000");
         s.put("dreamina.kafka.write-retries", "0");
         s.put("dreamina.api.credential-recheck", "1s");
-        LogRecorder log = LogRecorder.start();
-        resources.add(log);
+        LogRecorder log = own(LogRecorder.start());
         List<SimulatedTask> tasks = healthyTasks(4);
         startBridge(s);
         tasks.forEach(task -> dedicated.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));

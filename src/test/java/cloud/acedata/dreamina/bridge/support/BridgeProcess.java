@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,24 @@ public final class BridgeProcess implements AutoCloseable {
     private BridgeProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
+    }
+
+    /**
+     * The environment of a bridge on the shared broker ({@link KafkaBroker}) and the given API, with the topics and
+     * group of {@code topics}: what an operator sets, by environment variable (the twin of
+     * {@link BridgeInstance#baseSettings}). A fresh, modifiable map; tests add theirs.
+     */
+    public static Map<String, String> connectedEnvironment(String apiBaseUrl, String token, TestTopics topics) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CAMEL_COMPONENT_KAFKA_BROKERS", KafkaBroker.bootstrapServers());
+        env.put("DREAMINA_API_BASE_URL", apiBaseUrl);
+        env.put("DREAMINA_API_TOKEN", token);
+        env.put("DREAMINA_TOPIC_INPUT", topics.in());
+        env.put("DREAMINA_TOPIC_OUTPUT", topics.out());
+        env.put("DREAMINA_TOPIC_DEAD_LETTER", topics.dlq());
+        env.put("DREAMINA_TOPIC_PENDING", topics.pending());
+        env.put("DREAMINA_CONSUMER_GROUP", topics.group());
+        return env;
     }
 
     /**
