@@ -61,7 +61,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         BatchWriterService recordWriter = new BatchWriterService(new KafkaClients(context)::producer);
         context.addService(recordWriter);
-        registry.bind("recordWriter", recordWriter);
         TaskIntake intake = new TaskIntake(new TaskReferenceParser(), settings.pollInterval(), settings.maxWait(),
                 clock, settings.pendingTopic(), settings.deadLetterTopic());
         registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead(), valid -> {
