@@ -84,8 +84,8 @@ class CrashRecoveryIT {
     private static final String S1 = "1 kill -9 mid-flight, restart";
     private static final String S2 = "2 SIGTERM mid-flight, restart";
     private static final String S2B = "2b SIGTERM with API requests in flight (300 ms latency), restart";
-    private static final String S3 = "3 two instances, one kill -9";
-    private static final String S4 = "4 same task id given twice";
+    private static final String S10 = "10 two instances, one kill -9";
+    private static final String S11 = "11 same task id given twice";
     private static final Pattern DONE_LINE = Pattern.compile("Task \\S+ done: ");
 
     private static TasksApiSimulator api;
@@ -231,7 +231,7 @@ class CrashRecoveryIT {
         assertTrue(atCrash < TASKS, "the crash came mid-flight: " + atCrash + " of " + TASKS + " done already");
 
         long crash = System.nanoTime();
-        long recovered = awaitAll(S3, tasks, tally);
+        long recovered = awaitAll(S10, tasks, tally);
         assertTrue(survivor.isAlive(), "the survivor runs on");
         // The survivor took over: every pending partition is its own (by the pid in the scheduler's client id).
         awaitPendingPartitionsOwnedBy(Set.of(survivor.pid()));
@@ -239,7 +239,7 @@ class CrashRecoveryIT {
         int survivorDone = survivor.count(DONE_LINE);
         assertGracefulStop(survivor);
 
-        report(S3, TASKS, outcome, String.format(
+        report(S10, TASKS, outcome, String.format(
                 "victim had published %d, survivor %d (log lines); killed at %d terminal (%d when decided); "
                         + "kill to all terminal %.1f s (session timeout 10 s); %d keys more than once",
                 victimDone, survivorDone, atCrash, before, seconds(recovered - crash), outcome.keysTwice));
@@ -278,7 +278,7 @@ class CrashRecoveryIT {
         send(twiceLater);
         inputRecords++;
 
-        awaitAll(S4, tasks, tally);
+        awaitAll(S11, tasks, tally);
         Outcome outcome = finish(tasks, tally);
         for (String id : List.of(twiceAtOnce, twiceLater)) {
             int n = outcome.outputCount(id);
@@ -288,7 +288,7 @@ class CrashRecoveryIT {
             assertEquals(1, outcome.outputCount(id), "a task given once is published once: " + id);
         }
 
-        report(S4, count, outcome, String.format(
+        report(S11, count, outcome, String.format(
                 "%d input records for %d tasks (one id twice back to back, one again after its output); "
                         + "outputs of those: %d and %d", inputRecords, count, outcome.outputCount(twiceAtOnce),
                 outcome.outputCount(twiceLater)));
