@@ -1,5 +1,8 @@
 package cloud.acedata.dreamina.bridge.schedule;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.OptionalLong;
@@ -20,6 +23,7 @@ final class PartitionProgress {
     /** The next offset the consumer reads, as last set or seen; -1 until the partition was read. */
     private long position = -1;
     private long committed = -1;
+    private String committedMetadata = "";
 
     /** Whether a record just read must be handled: it is new, or read again after its write failed. */
     boolean isNew(long offset) {
@@ -72,8 +76,17 @@ final class PartitionProgress {
 
     /** @return the offset to commit when it moved since the last commit; prunes the records below it */
     OptionalLong committable() {
+        long next = commitPoint();
+        return next > committed ? OptionalLong.of(next) : OptionalLong.empty();
+    }
+
+    /**
+     * The offset a commit would carry now: the first record not done, or the next to read; -1 before the partition
+     * was read. Prunes the records below it.
+     */
+    long commitPoint() {
         if (position < 0) {
-            return OptionalLong.empty();
+            return -1;
         }
         long next = position;
         for (Map.Entry<Long, State> entry : records.entrySet()) {
@@ -83,15 +96,49 @@ final class PartitionProgress {
             }
         }
         records.headMap(next, false).clear();
-        if (next <= committed) {
-            return OptionalLong.empty();
+        return next;
+    }
+
+    /** The records done beyond {@code offset}: their outcomes are written although a commit cannot pass them. */
+    List<Long> doneAfter(long offset) {
+        List<Long> done = new ArrayList<>();
+        records.tailMap(offset, false).forEach((o, state) -> {
+            if (state == State.DONE) {
+                done.add(o);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Records a previous owner had done beyond its commit ({@link DoneOffsets}): not handled again when read.
+     * Only before this partition is read.
+     */
+    void restoreDone(Collection<Long> offsets) {
+        offsets.forEach(offset -> records.put(offset, State.DONE));
+    }
+
+    /** The commit of {@code offset} with {@code metadata} was sent. */
+    void committed(long offset, String metadata) {
+        if (offset >= committed) {
+            committed = offset;
+            committedMetadata = metadata;
         }
-        return OptionalLong.of(next);
     }
 
     /** The commit of {@code offset} was sent. */
     void committed(long offset) {
-        committed = Math.max(committed, offset);
+        committed(offset, committedMetadata);
+    }
+
+    /** The offset of the last commit sent, -1 before any. */
+    long committedOffset() {
+        return committed;
+    }
+
+    /** Whether a commit of {@code offset} with {@code metadata} would say something the last one did not. */
+    boolean isNews(long offset, String metadata) {
+        return offset > committed || (offset == committed && !metadata.equals(committedMetadata));
     }
 
     /** The first record to read again, if any. */

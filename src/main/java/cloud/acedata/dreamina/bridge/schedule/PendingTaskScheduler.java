@@ -413,11 +413,23 @@ public final class PendingTaskScheduler implements Runnable {
         ready.add(entry);
     }
 
-    /** Commits each partition up to its first record not done: asynchronously while running, else synchronously. */
+    /**
+     * Commits each partition up to its first record not done, with the records done beyond it in the metadata
+     * ({@link DoneOffsets}): asynchronously while running (when the offset moved), synchronously at a stop or a
+     * revocation (also when only the records done beyond it changed: the next owner must not handle them again).
+     */
     private void commit(boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        progress.forEach((partition, p) -> p.committable()
-                .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
+        progress.forEach((partition, p) -> {
+            long point = p.commitPoint();
+            if (point < 0) {
+                return;
+            }
+            String done = DoneOffsets.encode(point, p.doneAfter(point));
+            if (sync ? p.isNews(point, done) : point > p.committedOffset()) {
+                offsets.put(partition, new OffsetAndMetadata(point, done));
+            }
+        });
         if (offsets.isEmpty()) {
             return;
         }
@@ -435,7 +447,7 @@ public final class PendingTaskScheduler implements Runnable {
             offsets.forEach((partition, offset) -> {
                 PartitionProgress p = progress.get(partition);
                 if (p != null) {
-                    p.committed(offset.offset());
+                    p.committed(offset.offset(), offset.metadata());
                 }
             });
         } catch (KafkaException e) {
@@ -559,6 +571,28 @@ public final class PendingTaskScheduler implements Runnable {
         ready.removePartitions(partitions);
     }
 
+    /**
+     * What the previous owners had done beyond their commits ({@link DoneOffsets}) is not handled again. Without an
+     * answer those records are handled again (a duplicate at worst, never a loss).
+     */
+    private void restoreDone(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.committed(new HashSet<>(partitions)).forEach((partition, committed) -> {
+                PartitionProgress p = progress.get(partition);
+                if (committed != null && p != null) {
+                    p.restoreDone(DoneOffsets.decode(committed.offset(), committed.metadata()));
+                    p.committed(committed.offset(), committed.metadata());
+                }
+            });
+        } catch (KafkaException e) {
+            LOG.warn("Could not read the pending topic's commits: records done beyond them may be handled again: {}",
+                    e.toString());
+        }
+    }
+
     private void shareRate() {
         try {
             int total = consumer.partitionsFor(settings.topic()).size();
@@ -592,6 +626,7 @@ public final class PendingTaskScheduler implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             partitions.forEach(partition -> progress.put(partition, new PartitionProgress()));
+            restoreDone(partitions);
             assigned = true;
             assignmentChanged = true;
         }

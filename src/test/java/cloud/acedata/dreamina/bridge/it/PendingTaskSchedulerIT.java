@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static cloud.acedata.dreamina.bridge.support.Waiting.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -263,6 +264,35 @@ class PendingTaskSchedulerIT {
         assertFalse(scheduler.isRunning());
         never.countDown();
         assertEquals(3, committed(), "t3 not committed: the next owner reads it again");
+    }
+
+    /**
+     * A stop leaves a gap: t1 is still waiting for the API at the stop bound (given up), t0 and t2..t5 are done.
+     * The commit can only say "before t1"; its metadata says t2..t5 are done too. The next owner handles t1 alone.
+     */
+    @Test
+    void theRecordsDoneBeyondAGapAtAStopAreNotHandledAgainByTheNextOwner() throws Exception {
+        produce(1, 6);
+        CountDownLatch never = new CountDownLatch(1);
+        PendingTaskScheduler first = start(1, 6, Duration.ofSeconds(1), ids -> {
+            if (ids.contains("t1")) {
+                await(never);
+            }
+            return done(ids);
+        }, (owned, total) -> { });
+        within(DEADLINE).alias("all but t1 done").until(() -> Stream.of("t0", "t2", "t3", "t4", "t5")
+                .allMatch(id -> writes(id) == 1) && times("t1") == 1);
+        assertTrue(first.stop(), "stopped within its bound");
+        never.countDown();
+        assertEquals(1, committed(), "the commit stops before t1");
+
+        start(1, 6, PendingTaskSchedulerIT::done);
+
+        within(DEADLINE).alias("everything committed").until(() -> committed() == 6);
+        assertEquals(2, times("t1"), "t1, given up at the stop, handled by the next owner");
+        for (String id : List.of("t0", "t2", "t3", "t4", "t5")) {
+            assertEquals(1, times(id), id + " done before the stop: not handled again " + batches);
+        }
     }
 
     @Test

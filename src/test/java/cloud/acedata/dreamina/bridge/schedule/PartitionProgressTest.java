@@ -41,6 +41,37 @@ class PartitionProgressTest {
         assertEquals(OptionalLong.empty(), progress.committable(), "nothing new to commit");
     }
 
+    /** What a commit cannot say (done beyond the first record not done) goes into its metadata, and comes back. */
+    @Test
+    void theRecordsDoneBeyondTheCommitAreToldAndANewOwnerSkipsThem() {
+        queueAndSend(0, 1, 2, 3, 4);
+        progress.done(0);
+        progress.done(2);
+        progress.done(4);
+        long point = progress.commitPoint();
+        assertEquals(1, point);
+        assertEquals(java.util.List.of(2L, 4L), progress.doneAfter(point));
+        String metadata = DoneOffsets.encode(point, progress.doneAfter(point));
+        assertTrue(progress.isNews(point, metadata));
+        progress.committed(point, metadata);
+        assertFalse(progress.isNews(point, metadata), "said already");
+
+        PartitionProgress next = new PartitionProgress();
+        next.restoreDone(DoneOffsets.decode(point, metadata));
+        next.committed(point, metadata);
+        assertTrue(next.isNew(1) && next.isNew(3), "given up at the stop: handled by the next owner");
+        assertFalse(next.isNew(2) || next.isNew(4), "done before the stop: skipped");
+        next.queued(1);
+        next.read(2);
+        next.queued(3);
+        next.read(4);
+        next.inFlight(1);
+        next.inFlight(3);
+        next.done(1);
+        next.done(3);
+        assertEquals(OptionalLong.of(5), next.committable(), "past the skipped records once the others are done");
+    }
+
     @Test
     void theCommitNeverPassesWhereTheConsumerReadsNext() {
         queueAndSend(0, 1);
