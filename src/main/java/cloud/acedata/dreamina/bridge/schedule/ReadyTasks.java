@@ -75,9 +75,9 @@ final class ReadyTasks {
     }
 
     /**
-     * A record of the task tracked as {@code taskId} read at {@code offset}: when an earlier record of the same task in the same
-     * partition is waiting here, the later one stands for it (its headers are the newer ones) and the earlier one is
-     * removed.
+     * A record of the task tracked as {@code taskId} read at {@code offset}: when an earlier record of the same task
+     * in the same partition is waiting here, the later one stands for it (its headers are the newer ones) and the
+     * earlier one is removed.
      *
      * @return the earlier record, no longer waiting: it needs no request of its own
      */
