@@ -44,6 +44,8 @@ class RecordBatchWriterIT {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // As the bridge's own writer is configured (KafkaClients.producerProperties): one request in flight.
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.LINGER_MS_CONFIG, 0),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }

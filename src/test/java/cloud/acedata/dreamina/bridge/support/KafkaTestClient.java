@@ -81,7 +81,13 @@ public final class KafkaTestClient implements AutoCloseable {
     /** Creates a topic (replication factor 1) and returns once the broker has it. */
     public void createTopic(String name, int partitions) {
         await(admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all(), "create topic " + name);
-        describe(name);
+        // The creation is acknowledged before every partition has its leader: a producer writing at once got
+        // NOT_LEADER_OR_FOLLOWER, and an idempotent one with several requests in flight then an endless
+        // OUT_OF_ORDER_SEQUENCE_NUMBER (seen in CI). Wait for the leaders.
+        within(CALL_TIMEOUT)
+                .alias("a leader for each partition of " + name)
+                .until(() -> describe(name).partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
     }
 
     /** Whether the broker lists the topic now (no waiting: for checking that something did not create it). */
