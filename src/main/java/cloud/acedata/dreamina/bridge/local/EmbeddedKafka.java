@@ -110,6 +110,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         config.put("share.coordinator.state.topic.min.isr", "1");
         // The group coordinator otherwise holds the first rebalance of a new group 3 s to let more members join.
         config.put("group.initial.rebalance.delay.ms", "0");
+        // The log cleaner's offset map takes 128 MB of heap by default, for compacted topics (__consumer_offsets
+        // here) that stay tiny: 2 MB, as Kafka's own test kit sets it. The benchmark's 100,000-task run showed the
+        // difference: 270 MB of live heap for the whole JVM without this line.
+        config.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         return config;
     }
 
