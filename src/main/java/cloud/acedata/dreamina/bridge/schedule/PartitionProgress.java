@@ -74,12 +74,6 @@ final class PartitionProgress {
         return position;
     }
 
-    /** @return the offset to commit when it moved since the last commit; prunes the records below it */
-    OptionalLong committable() {
-        long next = commitPoint();
-        return next > committed ? OptionalLong.of(next) : OptionalLong.empty();
-    }
-
     /**
      * The offset a commit would carry now: the first record not done, or the next to read; -1 before the partition
      * was read. Prunes the records below it.
@@ -124,11 +118,6 @@ final class PartitionProgress {
             committed = offset;
             committedMetadata = metadata;
         }
-    }
-
-    /** The commit of {@code offset} was sent. */
-    void committed(long offset) {
-        committed(offset, committedMetadata);
     }
 
     /** The offset of the last commit sent, -1 before any. */

@@ -86,8 +86,8 @@ public final class KafkaTestClient implements AutoCloseable {
         // OUT_OF_ORDER_SEQUENCE_NUMBER (seen in CI). Wait for the leaders.
         within(CALL_TIMEOUT)
                 .alias("a leader for each partition of " + name)
-                .until(() -> describe(name).partitions().stream()
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                .until(() -> await(admin.describeTopics(Set.of(name)).allTopicNames(), "describe topic " + name)
+                        .get(name).partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
     }
 
     /** Whether the broker lists the topic now (no waiting: for checking that something did not create it). */

@@ -1,7 +1,6 @@
 package cloud.acedata.dreamina.bridge.support;
 
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
-import cloud.acedata.dreamina.bridge.observe.ObserveSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.properties.PropertiesComponent;
 
@@ -26,21 +25,11 @@ public final class OnlySettings {
 
     /** @param context a started context: the properties component looks values up through its type converter */
     public static BridgeSettings of(CamelContext context, Map<String, String> values) {
-        return read(context, values, BridgeSettings::from);
-    }
-
-    /** The operations settings, read the same way. */
-    public static ObserveSettings observe(CamelContext context, Map<String, String> values) {
-        return read(context, values, ObserveSettings::from);
-    }
-
-    /** Reads with {@code reader} from the project's defaults and {@code values} on top. */
-    public static <T> T read(CamelContext context, Map<String, String> values,
-                             Function<org.apache.camel.spi.PropertiesComponent, T> reader) {
         Properties initial = defaults();
         initial.putAll(values);
-        return readExactly(context, initial, reader);
+        return readExactly(context, initial, BridgeSettings::from);
     }
+
 
     /** Reads with {@code reader} from {@code values} alone: no defaults (a missing key is then missing). */
     public static <T> T readExactly(CamelContext context, Properties values,
