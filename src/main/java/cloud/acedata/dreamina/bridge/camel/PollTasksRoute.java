@@ -36,11 +36,13 @@ public final class PollTasksRoute implements BatchHandler {
     private final ProducerTemplate template;
     private final String pollUri;
     private final String deadLetterUri;
+    private final String pendingUri;
 
-    public PollTasksRoute(ProducerTemplate template, String pollUri, String deadLetterUri) {
+    public PollTasksRoute(ProducerTemplate template, String pollUri, String deadLetterUri, String pendingUri) {
         this.template = template;
         this.pollUri = pollUri;
         this.deadLetterUri = deadLetterUri;
+        this.pendingUri = pendingUri;
     }
 
     @Override
@@ -66,6 +68,36 @@ public final class PollTasksRoute implements BatchHandler {
             }
         }
         return fromReceipts(tasks, receipts, failure);
+    }
+
+    /**
+     * Each task back onto the pending topic through the {@code schedule-task} route, as it is (the scheduler set when
+     * it is due); the API is not asked.
+     */
+    @Override
+    public BatchResult writeBack(List<PendingTask> tasks, BatchTicket ticket) {
+        if (!ticket.claimForWriting()) {
+            return BatchResult.abandoned();
+        }
+        BitSet written = new BitSet(tasks.size());
+        BatchResult.Kind kind = BatchResult.Kind.DONE;
+        String reason = "";
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskOutcome outcome = TaskOutcome.writtenBack(tasks.get(i));
+            Exception failure = template.send(pendingUri, e -> OutcomeMessage.write(e.getIn(), outcome))
+                    .getException();
+            if (failure == null) {
+                written.set(i);
+                continue;
+            }
+            if (isUnwritable(failure)) {
+                kind = BatchResult.Kind.TOPIC_UNWRITABLE;
+            } else if (kind == BatchResult.Kind.DONE) {
+                kind = BatchResult.Kind.WRITE_FAILED;
+            }
+            reason = failure.toString();
+        }
+        return new BatchResult(kind, written, reason, null);
     }
 
     private BatchResult fromReceipts(List<PendingTask> tasks, WriteReceipts receipts, Exception routeFailure) {

@@ -30,6 +30,7 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
 
     static final String POLL_ROUTE = "direct:poll-tasks";
     static final String DEAD_LETTER_ROUTE = "direct:dead-letter";
+    static final String PENDING_ROUTE = "direct:schedule-task";
     static final int EXIT_SCHEDULER_DEAD = 70;
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerLifecycle.class);
 
@@ -90,7 +91,7 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
                 new PendingTaskScheduler.Settings(settings.pendingTopic(), settings.batchSize(),
                         settings.maxInFlight(), settings.coalesceWindow(), settings.errorPause(),
                         settings.credentialRecheck(), settings.stopTimeout()),
-                observe.meter(new PollTasksRoute(template, POLL_ROUTE, DEAD_LETTER_ROUTE)), gate::openAt,
+                observe.meter(new PollTasksRoute(template, POLL_ROUTE, DEAD_LETTER_ROUTE, PENDING_ROUTE)), gate::openAt,
                 (owned, total) -> LOG.info("This instance polls {} of the {} pending partitions: {} API requests/s "
                         + "of the budget of {}", owned, total, String.format("%.1f", rateLimiter.share(owned, total)),
                         rateLimiter.maxRequestsPerSecond()),

@@ -35,6 +35,12 @@ public final class PollMeter implements BatchHandler {
         return result;
     }
 
+    /** Written back to wait: counted by the writes, like every pending record. */
+    @Override
+    public BatchResult writeBack(List<PendingTask> tasks, BatchTicket ticket) {
+        return handler.writeBack(tasks, ticket);
+    }
+
     void count(List<PendingTask> tasks, BatchResult result) {
         if (result.kind() == BatchResult.Kind.API_UNAVAILABLE) {
             metrics.poll("api_unavailable", tasks.size());

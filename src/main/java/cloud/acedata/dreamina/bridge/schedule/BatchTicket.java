@@ -22,6 +22,11 @@ public final class BatchTicket {
         return state.compareAndSet(State.POLLING, State.WRITING);
     }
 
+    /** Whether the batch was given up: a worker that has not begun need not ask the API. */
+    boolean isAbandoned() {
+        return state.get() == State.ABANDONED;
+    }
+
     /** @return whether the batch was given up before any write; false when its writes already started */
     boolean abandon() {
         return state.compareAndSet(State.POLLING, State.ABANDONED);

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -15,19 +16,15 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,33 +34,41 @@ import java.util.function.Supplier;
 
 /**
  * Consumes the pending topic and hands tasks to the {@link BatchHandler} when they are due, several batches at a
- * time, without ever blocking the consumer: a partition whose next record is not due yet is sought back to that
- * record and {@linkplain org.apache.kafka.clients.consumer.KafkaConsumer#pause paused} until then, while
- * {@code poll()} goes on (heartbeats, rebalances). In-flight state lives in Kafka; memory holds the tasks due within
- * the coalescing window and the batches in flight (bounded: reading pauses when they fill up).
+ * time, without ever blocking the consumer. This class is the loop and its supervisor; each rule lives in a class of
+ * its own, unit-tested without a broker:
  * <ul>
- *   <li><b>Requests in flight.</b> Up to {@code maxInFlight} batches are handled at once on worker threads (the API's
- *       latency no longer sets the pace; the rate limiter still spaces the requests).</li>
- *   <li><b>Ordered commits.</b> A pending record's offset is committed only once its outcome was acknowledged, and
- *       never past an earlier record whose outcome is not ({@link PartitionProgress}).</li>
- *   <li><b>Batches that fill</b> ({@link ReadyTasks}), and failing requests isolated until the failing task stands
- *       alone on its own backoff.</li>
- *   <li><b>A failed write</b> rewinds its partition to the first record not written and pauses it; records already
- *       written are not written again when read again.</li>
- *   <li><b>Stop</b> within {@code stopTimeout}: no new batch, the batches in flight finish (or, still waiting for
- *       the API, are given up — never half written), their offsets committed.</li>
- *   <li><b>Rebalance:</b> a revoked partition's batches finish and are committed before it goes; this instance's
- *       share of the rate budget follows its share of the partitions.</li>
- *   <li><b>Crash:</b> an unexpected error restarts the consumer (committed offsets are safe); five within five
- *       minutes stop the bridge through {@code fatal}.</li>
+ *   <li>{@link PendingRecords}: every record's state, from read to committed (with {@link PartitionLedger} per
+ *       partition and epoch, {@link ReadyTasks}, {@link BatchesInFlight});</li>
+ *   <li>{@link CommitPolicy}: what is committed when, and only what the broker acknowledged;</li>
+ *   <li>{@link RestartBudget}: a failed loop restarted with a new consumer (committed offsets are safe), five
+ *       failures within five minutes stop the bridge through {@code fatal}.</li>
  * </ul>
+ * The loop: apply finished batches, commit, dispatch, pause what waits, poll, take in what was read. A partition
+ * whose next record is not due is sought back to it and {@linkplain
+ * org.apache.kafka.clients.consumer.KafkaConsumer#pause paused} while {@code poll()} goes on (heartbeats,
+ * rebalances). A stop, or a revocation, lets the batches of the partitions leaving finish (giving up those still
+ * waiting for the API after {@code stopTimeout}; their entries of partitions kept wait again) and commits them.
  */
 public final class PendingTaskScheduler implements Runnable {
 
-    /** How the scheduler works; see {@code config/application.properties}. */
+    /**
+     * How the scheduler works; see {@code config/application.properties}.
+     *
+     * @param parkAfter a task whose own backoff is longer is written back to the pending topic to wait there
+     */
     public record Settings(String topic, int batchSize, int maxInFlight, Duration coalesce, Duration errorPause,
-                           Duration unwritablePause, Duration stopTimeout) {
+                           Duration unwritablePause, Duration stopTimeout, Duration parkAfter) {
+
+        public Settings(String topic, int batchSize, int maxInFlight, Duration coalesce, Duration errorPause,
+                        Duration unwritablePause, Duration stopTimeout) {
+            this(topic, batchSize, maxInFlight, coalesce, errorPause, unwritablePause, stopTimeout, PARK_AFTER);
+        }
     }
+
+    /** A task waits on its own backoff in memory up to this long; longer, it is written back (no frozen commit). */
+    public static final Duration PARK_AFTER = Duration.ofSeconds(2);
+    /** How often the running loop commits what changed (Kafka Streams commits every 100 ms under exactly-once). */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingTaskScheduler.class);
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
@@ -71,10 +76,8 @@ public final class PendingTaskScheduler implements Runnable {
     private static final Duration IN_FLIGHT_POLL_WAIT = Duration.ofMillis(5);
     /** Batches already writing when the stop came get this long to finish (their writes are bounded by Kafka's). */
     private static final Duration WRITE_GRACE = Duration.ofSeconds(5);
-    private static final int MAX_RESTARTS = 5;
     /** Polls failing in a row before the consumer is restarted. */
     private static final int MAX_FAILED_POLLS = 10;
-    private static final Duration RESTART_WINDOW = Duration.ofMinutes(5);
 
     private final Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory;
     private final Settings settings;
@@ -87,16 +90,14 @@ public final class PendingTaskScheduler implements Runnable {
     private final ExecutorService workers;
     private final Consumer<Throwable> fatal;
     private final Clock clock;
+    private final RestartBudget restarts = new RestartBudget(5, Duration.ofMinutes(5));
 
     // Used by the scheduler's thread only (KafkaConsumer is not thread-safe), unless noted.
     private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
-    private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
-    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
-    private final ReadyTasks ready = new ReadyTasks();
-    private final Map<BatchTicket, Batch> inFlight = new IdentityHashMap<>();
+    private PendingRecords records;
+    private CommitPolicy commits;
     /** Finished batches, handed from the workers to the scheduler's thread. */
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
-    private final Deque<Instant> restarts = new ArrayDeque<>();
     private boolean unwritableLogged;
     private int failedPolls;
     /** The assignment changed: the rate share is told after the poll (never inside Kafka's callback). */
@@ -112,9 +113,6 @@ public final class PendingTaskScheduler implements Runnable {
     @FunctionalInterface
     public interface RateShare {
         void owns(int owned, int total);
-    }
-
-    private record Batch(List<ReadyTasks.Entry> entries, BatchTicket ticket) {
     }
 
     private record Finished(Batch batch, BatchResult result) {
@@ -196,6 +194,7 @@ public final class PendingTaskScheduler implements Runnable {
         return age > 0 ? Duration.ofMillis(age) : null;
     }
 
+    /** The supervisor: runs the loop, restarts it with a new consumer after a failure, stops the bridge at last. */
     @Override
     public void run() {
         while (running) {
@@ -203,17 +202,15 @@ public final class PendingTaskScheduler implements Runnable {
                 runConsumer();
             } catch (RuntimeException | Error e) {
                 LOG.error("Pending-task scheduler failed; its consumer is restarted (committed offsets are safe)", e);
-                forgetEverything();
                 failedPolls = 0;
-                if (!mayRestart()) {
+                if (!restarts.failed(clock.instant())) {
                     running = false;
-                    LOG.error("Pending-task scheduler failed {} times within {}: stopping the bridge",
-                            MAX_RESTARTS, RESTART_WINDOW);
+                    LOG.error("Pending-task scheduler failed too often within five minutes: stopping the bridge");
                     fatal.accept(e);
                     return;
                 }
                 try {
-                    Thread.sleep(1000L * restarts.size());
+                    Thread.sleep(restarts.pause().toMillis());
                     consumer = consumerFactory.get();
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
@@ -225,27 +222,26 @@ public final class PendingTaskScheduler implements Runnable {
         }
     }
 
-    private boolean mayRestart() {
-        Instant now = clock.instant();
-        restarts.addLast(now);
-        while (!restarts.isEmpty() && restarts.peekFirst().isBefore(now.minus(RESTART_WINDOW))) {
-            restarts.removeFirst();
-        }
-        return restarts.size() < MAX_RESTARTS;
-    }
-
     private void runConsumer() {
         org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = consumer;
         if (c == null) {
             throw new IllegalStateException("no pending-topic consumer");
         }
+        // A new run starts from the commits: nothing of an earlier run is applied (its batches are dropped).
+        if (records != null) {
+            records.clear();
+        }
+        finished.clear();
+        records = new PendingRecords(settings.parkAfter().toMillis(), settings.coalesce().toMillis(),
+                failures -> taskBackoff.delay(failures).toMillis(), new SplittableRandom());
+        commits = new CommitPolicy(COMMIT_INTERVAL.toMillis());
         try (c) {
             c.subscribe(List.of(settings.topic()), new Rebalance());
             while (running) {
                 loopOnce();
                 lastLoopAt = clock.instant();
             }
-            finishAll(progress.keySet());
+            finishAll(records.partitions());
         } finally {
             consumer = null;
             assigned = false;
@@ -254,12 +250,12 @@ public final class PendingTaskScheduler implements Runnable {
 
     private void loopOnce() {
         applyFinished();
-        commit(false);
+        commits.maybeCommit(records, committer(), clock.millis());
         dispatch();
         applyPauses();
-        ConsumerRecords<byte[], byte[]> records;
+        ConsumerRecords<byte[], byte[]> polled;
         try {
-            records = consumer.poll(pollWait());
+            polled = consumer.poll(pollWait());
             failedPolls = 0;
         } catch (KafkaException e) {
             if (++failedPolls >= MAX_FAILED_POLLS) {
@@ -274,10 +270,10 @@ public final class PendingTaskScheduler implements Runnable {
             assignmentChanged = false;
             shareRate();
         }
-        if (!records.isEmpty()) {
-            take(records);
+        if (!polled.isEmpty()) {
+            take(polled);
         }
-        OptionalLong first = ready.firstDue();
+        OptionalLong first = records.firstDue();
         oldestDueMillis = first.isPresent() ? first.getAsLong() : -1;
     }
 
@@ -291,180 +287,85 @@ public final class PendingTaskScheduler implements Runnable {
         }
     }
 
-    /** Sorts what one poll returned: into the ready tasks, or back onto the partition until it is due. */
-    private void take(ConsumerRecords<byte[], byte[]> records) {
+    /** Hands what one poll returned to the records' states; a record not due sends its partition back to it. */
+    private void take(ConsumerRecords<byte[], byte[]> polled) {
         long now = clock.millis();
-        long horizon = now + settings.coalesce().toMillis();
-        for (TopicPartition partition : records.partitions()) {
-            PartitionProgress p = progress.get(partition);
-            if (p == null) {
-                continue;
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                if (!p.isNew(record.offset())) {
-                    p.read(record.offset());
-                    continue;
-                }
-                PendingTask task = task(record);
-                if (task.dueAtMillis() > horizon) {
+        for (TopicPartition partition : polled.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : polled.records(partition)) {
+                if (records.take(partition, record.offset(), task(record), now) == PendingRecords.Intake.NOT_DUE) {
                     consumer.seek(partition, record.offset());
-                    p.soughtTo(record.offset());
-                    pausedUntil.merge(partition, task.dueAtMillis() - settings.coalesce().toMillis(), Math::max);
                     break;
                 }
-                // Read again after a stop that left a gap: the copy this task was written back as stands for it.
-                ready.supersede(partition, task.trackingId(), record.offset())
-                        .ifPresent(earlier -> p.done(earlier.offset()));
-                p.queued(record.offset());
-                ready.add(new ReadyTasks.Entry(partition, record.offset(), task, 0, 0, 0));
             }
         }
     }
 
-    /** Hands ready batches to the workers while the API may be asked and a worker is free. */
+    /** Hands batches to the workers while a worker is free (a poll only while the API may be asked). */
     private void dispatch() {
         if (!running) {
             return;
         }
-        long now = clock.millis();
-        while (inFlight.size() < settings.maxInFlight() && !ready.isEmpty()
-                && !apiOpenAt.get().isAfter(clock.instant())) {
-            List<ReadyTasks.Entry> entries = ready.takeBatch(now, settings.batchSize(),
-                    settings.coalesce().toMillis());
-            if (entries.isEmpty()) {
+        while (records.batchesInFlight() < settings.maxInFlight()) {
+            boolean apiOpen = !apiOpenAt.get().isAfter(clock.instant());
+            Batch batch = records.nextBatch(clock.millis(), settings.batchSize(), apiOpen);
+            if (batch == null) {
                 return;
             }
-            Batch batch = new Batch(entries, new BatchTicket());
-            for (ReadyTasks.Entry entry : entries) {
-                progress.get(entry.partition()).inFlight(entry.offset());
-            }
-            inFlight.put(batch.ticket(), batch);
-            List<PendingTask> tasks = entries.stream().map(ReadyTasks.Entry::task).toList();
-            workers.execute(() -> finished.add(new Finished(batch, handleSafely(tasks, batch.ticket()))));
+            List<PendingTask> tasks = PendingRecords.tasks(batch);
+            workers.execute(() -> finished.add(new Finished(batch, work(batch, tasks))));
         }
     }
 
-    private BatchResult handleSafely(List<PendingTask> tasks, BatchTicket ticket) {
+    /** On a worker: the batch's work, unless it was given up before it began (then the API is not asked). */
+    private BatchResult work(Batch batch, List<PendingTask> tasks) {
+        if (batch.ticket().isAbandoned()) {
+            return BatchResult.abandoned();
+        }
         try {
-            return handler.handle(tasks, ticket);
+            return batch.kind() == Batch.Kind.POLL ? handler.handle(tasks, batch.ticket())
+                    : handler.writeBack(tasks, batch.ticket());
         } catch (RuntimeException e) {
             LOG.warn("Handling {} due tasks failed unexpectedly; they are read again: {}", tasks.size(), e.toString());
-            return new BatchResult(BatchResult.Kind.WRITE_FAILED, new BitSet(), e.toString(), null);
+            return new BatchResult(BatchResult.Kind.WRITE_FAILED, new java.util.BitSet(), e.toString(), null);
         }
     }
 
-    /** Applies what the workers finished: done, back in the queue, isolated, or read again after a pause. */
+    /** Applies what the workers finished. */
     private void applyFinished() {
-        List<Finished> batch = new ArrayList<>();
-        finished.drainTo(batch);
-        batch.forEach(this::apply);
+        List<Finished> done = new ArrayList<>();
+        finished.drainTo(done);
+        done.forEach(this::apply);
     }
 
     private void apply(Finished f) {
-        if (inFlight.remove(f.batch().ticket()) == null) {
-            return; // from before a restart
-        }
         BatchResult result = f.result();
-        List<ReadyTasks.Entry> entries = f.batch().entries();
-        long now = clock.millis();
-        Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
         boolean unwritable = result.kind() == BatchResult.Kind.TOPIC_UNWRITABLE;
-        for (int i = 0; i < entries.size(); i++) {
-            ReadyTasks.Entry entry = entries.get(i);
-            PartitionProgress p = progress.get(entry.partition());
-            if (p == null) {
-                continue; // revoked meanwhile: its next owner reads it from the committed offset
-            }
-            if (result.isWritten(i)) {
-                p.done(entry.offset());
-                continue;
-            }
-            switch (result.kind()) {
-                case API_UNAVAILABLE, ABANDONED -> requeue(p, entry);
-                case REQUEST_FAILED -> requeue(p, entries.size() > 1 ? entry.isolated()
-                        : entry.failedAlone(now + taskBackoff.delay(entry.failures() + 1).toMillis()));
-                default -> {
-                    p.readAgain(entry.offset());
-                    rewind.merge(entry.partition(), entry.offset(), Math::min);
-                }
-            }
-        }
+        Duration pause = unwritable ? settings.unwritablePause() : settings.errorPause();
+        Map<TopicPartition, Long> rewind = records.apply(f.batch(), result, clock.millis(), pause.toMillis());
         if (!rewind.isEmpty()) {
-            Duration pause = unwritable ? settings.unwritablePause() : settings.errorPause();
             if (unwritable && !unwritableLogged) {
                 LOG.error("A topic refuses the bridge's writes ({}): the pending tasks wait; retried every {} ms",
                         result.reason(), pause.toMillis());
                 unwritableLogged = true;
             } else {
-                LOG.warn("Writing the outcomes of {} due tasks failed; they are read again in {} ms: {}",
+                LOG.warn("Writing the outcomes of due tasks failed; {} partitions are read again in {} ms: {}",
                         rewind.size(), pause.toMillis(), result.reason());
             }
-            rewind.forEach((partition, offset) -> {
-                consumer.seek(partition, progress.get(partition).rewindTo(offset));
-                pausedUntil.merge(partition, now + pause.toMillis(), Math::max);
-            });
+            rewind.forEach(consumer::seek);
         } else if (result.kind() == BatchResult.Kind.DONE) {
             unwritableLogged = false;
-        }
-    }
-
-    private void requeue(PartitionProgress p, ReadyTasks.Entry entry) {
-        p.requeued(entry.offset());
-        ready.add(entry);
-    }
-
-    /**
-     * Commits each partition up to its first record not done, with the records done beyond it in the metadata
-     * ({@link DoneOffsets}): asynchronously while running (when the offset moved), synchronously at a stop or a
-     * revocation (also when only the records done beyond it changed: the next owner must not handle them again).
-     */
-    private void commit(boolean sync) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        progress.forEach((partition, p) -> {
-            long point = p.commitPoint();
-            if (point < 0) {
-                return;
-            }
-            String done = DoneOffsets.encode(point, p.doneAfter(point));
-            if (sync ? p.isNews(point, done) : point > p.committedOffset()) {
-                offsets.put(partition, new OffsetAndMetadata(point, done));
-            }
-        });
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            if (sync) {
-                consumer.commitSync(offsets);
-            } else {
-                consumer.commitAsync(offsets, (committed, failure) -> {
-                    if (failure != null) {
-                        LOG.warn("Committing handled pending tasks failed; they may be handled again: {}",
-                                failure.toString());
-                    }
-                });
-            }
-            offsets.forEach((partition, offset) -> {
-                PartitionProgress p = progress.get(partition);
-                if (p != null) {
-                    p.committed(offset.offset(), offset.metadata());
-                }
-            });
-        } catch (KafkaException e) {
-            LOG.warn("Committing handled pending tasks failed; they may be handled again: {}", e.toString());
         }
     }
 
     /** Pauses the partitions that wait (not due, after an error) or, when memory is full, every partition. */
     private void applyPauses() {
         long now = clock.millis();
-        pausedUntil.values().removeIf(until -> until <= now);
-        boolean full = ready.size() + inFlight.size() * settings.batchSize()
-                >= 2 * settings.batchSize() * settings.maxInFlight() + settings.batchSize() * 4;
-        Set<TopicPartition> assignment = consumer.assignment();
+        int waiting = records.waiting() + records.batchesInFlight() * settings.batchSize();
+        boolean full = waiting >= 2 * settings.batchSize() * settings.maxInFlight() + settings.batchSize() * 4;
+        Set<TopicPartition> waits = records.paused(now);
         Set<TopicPartition> pause = new HashSet<>();
-        for (TopicPartition partition : assignment) {
-            if (full || pausedUntil.containsKey(partition)) {
+        for (TopicPartition partition : consumer.assignment()) {
+            if (full || waits.contains(partition)) {
                 pause.add(partition);
             }
         }
@@ -480,15 +381,15 @@ public final class PendingTaskScheduler implements Runnable {
     }
 
     private Duration pollWait() {
-        if (!inFlight.isEmpty()) {
+        if (records.batchesInFlight() > 0 || records.hasWriteBacks()) {
             return IN_FLIGHT_POLL_WAIT;
         }
         long now = clock.millis();
-        long wait = MAX_POLL_WAIT.toMillis();
-        for (long until : pausedUntil.values()) {
-            wait = Math.min(wait, until - now);
+        long wait = Math.min(MAX_POLL_WAIT.toMillis(), COMMIT_INTERVAL.toMillis());
+        for (TopicPartition partition : records.paused(now)) {
+            wait = Math.min(wait, records.pausedUntil(partition) - now);
         }
-        OptionalLong first = ready.firstDue();
+        OptionalLong first = records.firstDue();
         if (first.isPresent()) {
             wait = Math.min(wait, Math.max(first.getAsLong(), apiOpenAt.get().toEpochMilli()) - now);
         }
@@ -497,26 +398,19 @@ public final class PendingTaskScheduler implements Runnable {
 
     /**
      * Lets the batches of these partitions finish (giving up those still waiting for the API after the drain time),
-     * then commits them synchronously: on stop and on a rebalance.
+     * then commits them synchronously: on stop and on a revocation.
      */
     private void finishAll(Collection<TopicPartition> partitions) {
         Set<TopicPartition> leaving = new HashSet<>(partitions);
         long deadline = clock.millis() + settings.stopTimeout().toMillis();
-        boolean abandoned = false;
-        while (hasInFlight(leaving)) {
+        boolean givenUp = false;
+        while (records.hasInFlight(leaving)) {
             long left = deadline - clock.millis();
-            if (left <= 0 && !abandoned) {
-                int given = 0;
-                for (Batch batch : List.copyOf(inFlight.values())) {
-                    if (touches(batch, leaving) && batch.ticket().abandon()) {
-                        // Never written: its tasks stay uncommitted and are read again by the next owner.
-                        inFlight.remove(batch.ticket());
-                        given++;
-                    }
-                }
-                LOG.warn("{} batches still waiting for the API after {} ms: given up unwritten, read again by the "
-                        + "next owner", given, settings.stopTimeout().toMillis());
-                abandoned = true;
+            if (left <= 0 && !givenUp) {
+                int given = records.giveUp(leaving);
+                LOG.warn("{} batches still waiting for the API after {} ms: given up unwritten, their tasks read "
+                        + "again", given, settings.stopTimeout().toMillis());
+                givenUp = true;
                 deadline = clock.millis() + WRITE_GRACE.toMillis();
                 continue;
             }
@@ -535,68 +429,42 @@ public final class PendingTaskScheduler implements Runnable {
             }
         }
         applyFinished();
-        commit(true);
+        if (!commits.commitNow(records, committer(), leaving)) {
+            LOG.warn("The pending tasks handled last could not be committed; the partitions' next owner may handle "
+                    + "them again");
+        }
     }
 
-    private boolean hasInFlight(Set<TopicPartition> partitions) {
-        for (Batch batch : inFlight.values()) {
-            if (touches(batch, partitions)) {
-                return true;
+    private CommitPolicy.Committer committer() {
+        org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = consumer;
+        return new CommitPolicy.Committer() {
+            @Override
+            public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+                c.commitAsync(offsets, callback);
             }
-        }
-        return false;
-    }
 
-    private static boolean touches(Batch batch, Set<TopicPartition> partitions) {
-        for (ReadyTasks.Entry entry : batch.entries()) {
-            if (partitions.contains(entry.partition())) {
-                return true;
+            @Override
+            public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+                c.commitSync(offsets);
             }
-        }
-        return false;
+        };
     }
 
-    private void forgetEverything() {
-        inFlight.values().forEach(batch -> batch.ticket().abandon());
-        inFlight.clear();
-        finished.clear();
-        ready.clear();
-        progress.clear();
-        pausedUntil.clear();
-    }
-
-    private void forget(Collection<TopicPartition> partitions) {
-        partitions.forEach(progress::remove);
-        partitions.forEach(pausedUntil::remove);
-        ready.removePartitions(partitions);
-    }
-
-    /**
-     * What the previous owners had done beyond their commits ({@link DoneOffsets}) is not handled again. Without an
-     * answer those records are handled again (a duplicate at worst, never a loss).
-     */
-    private void restoreDone(Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
-            return;
-        }
+    /** The partitions' commits, read once at their assignment (where a new epoch starts). */
+    private Map<TopicPartition, OffsetAndMetadata> committed(Collection<TopicPartition> partitions) {
         try {
-            consumer.committed(new HashSet<>(partitions)).forEach((partition, committed) -> {
-                PartitionProgress p = progress.get(partition);
-                if (committed != null && p != null) {
-                    p.restoreDone(DoneOffsets.decode(committed.offset(), committed.metadata()));
-                    p.committed(committed.offset(), committed.metadata());
-                }
-            });
+            return consumer.committed(new HashSet<>(partitions));
         } catch (KafkaException e) {
             LOG.warn("Could not read the pending topic's commits: records done beyond them may be handled again: {}",
                     e.toString());
+            return Map.of();
         }
     }
 
     private void shareRate() {
         try {
             int total = consumer.partitionsFor(settings.topic()).size();
-            rateShare.owns(progress.size(), total);
+            rateShare.owns(records.partitions().size(), total);
         } catch (KafkaException e) {
             LOG.warn("Could not read the pending topic's partitions to share the rate budget: {}", e.toString());
         }
@@ -618,23 +486,30 @@ public final class PendingTaskScheduler implements Runnable {
             if (!partitions.isEmpty()) {
                 finishAll(partitions);
             }
-            forget(partitions);
-            assigned = !progress.isEmpty();
-            assignmentChanged = true;
+            gone(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            partitions.forEach(partition -> progress.put(partition, new PartitionProgress()));
-            restoreDone(partitions);
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(partitions);
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata commit = committed.get(partition);
+                records.assign(partition, commit == null ? -1 : commit.offset(),
+                        commit == null ? "" : commit.metadata());
+            }
             assigned = true;
             assignmentChanged = true;
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            forget(partitions);
-            assigned = !progress.isEmpty();
+            records.giveUp(new HashSet<>(partitions));
+            gone(partitions);
+        }
+
+        private void gone(Collection<TopicPartition> partitions) {
+            records.forget(partitions);
+            assigned = !records.partitions().isEmpty();
             assignmentChanged = true;
         }
     }

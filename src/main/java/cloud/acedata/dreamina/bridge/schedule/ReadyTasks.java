@@ -67,32 +67,32 @@ final class ReadyTasks {
     private final TreeSet<Entry> entries = new TreeSet<>(ORDER);
     private final Map<Place, Entry> waiting = new HashMap<>();
 
-    void add(Entry entry) {
-        entries.add(entry);
-        if (entry.task().trackingId() != null) {
-            waiting.put(Place.of(entry), entry);
-        }
-    }
-
     /**
-     * A record of the task tracked as {@code taskId} read at {@code offset}: when an earlier record of the same task
-     * in the same partition is waiting here, the later one stands for it (its headers are the newer ones) and the
-     * earlier one is removed.
+     * Adds a task to wait here — unless another record of the same task in the same partition already waits: then
+     * the later of the two stands for both (its headers are the newer ones; the earlier is the record a stopped
+     * instance had written a copy of before the earlier one's offset was committed, or the same task given twice).
      *
-     * @return the earlier record, no longer waiting: it needs no request of its own
+     * @return the record that no longer waits because the other stands for it (the earlier one, which may be
+     *         {@code entry} itself): it needs no request of its own
      */
-    Optional<Entry> supersede(TopicPartition partition, String taskId, long offset) {
-        if (taskId == null) {
-            return Optional.empty();
+    Optional<Entry> add(Entry entry) {
+        String taskId = entry.task().trackingId();
+        if (taskId != null) {
+            Place place = Place.of(entry);
+            Entry other = waiting.get(place);
+            if (other != null && other.offset() != entry.offset()) {
+                if (other.offset() > entry.offset()) {
+                    return Optional.of(entry);
+                }
+                entries.remove(other);
+                waiting.put(place, entry);
+                entries.add(entry);
+                return Optional.of(other);
+            }
+            waiting.put(place, entry);
         }
-        Place place = new Place(partition, taskId);
-        Entry earlier = waiting.get(place);
-        if (earlier == null || earlier.offset() >= offset) {
-            return Optional.empty();
-        }
-        entries.remove(earlier);
-        waiting.remove(place);
-        return Optional.of(earlier);
+        entries.add(entry);
+        return Optional.empty();
     }
 
     int size() {
@@ -148,6 +148,11 @@ final class ReadyTasks {
                 waiting.remove(Place.of(entry), entry);
             }
         }
+    }
+
+    /** Every waiting entry, in the order they fall due (for invariants and tests). */
+    List<Entry> all() {
+        return List.copyOf(entries);
     }
 
     void clear() {

@@ -28,16 +28,24 @@ public final class BridgeHeaders {
     public static final String PENDING_DEADLINE = "dreamina.pending.deadline";
     /** How many times the task was polled and found unfinished. */
     public static final String PENDING_POLLS = "dreamina.pending.polls";
+    /** Requests of this task alone that failed in a row (its own backoff), when it was written back to wait. */
+    public static final String PENDING_FAILURES = "dreamina.pending.failures";
+    /**
+     * The pending record this one was written back from and the owner that wrote it ({@code partition:offset:writer}):
+     * after a crash, a copy whose source the new owner handles again is stale and needs no request.
+     */
+    public static final String PENDING_SOURCE = "dreamina.pending.source";
 
     /** Headers that describe the bridge's own scheduling state: never copied to the output or dead-letter topics. */
-    public static final Set<String> INTERNAL = Set.of(PENDING_DUE, PENDING_DEADLINE, PENDING_POLLS);
+    public static final Set<String> INTERNAL = Set.of(PENDING_DUE, PENDING_DEADLINE, PENDING_POLLS,
+            PENDING_FAILURES, PENDING_SOURCE);
 
     /** Where a dead letter's input record was: written at ingest, carried on the pending topic. */
     public static final Set<String> ORIGIN = Set.of(ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET);
 
     /** Every header the bridge writes on the pending topic, exactly spelt. */
     public static final Set<String> OWN = Set.of(TASK_ID, TRACE_ID, ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET,
-            PENDING_DUE, PENDING_DEADLINE, PENDING_POLLS);
+            PENDING_DUE, PENDING_DEADLINE, PENDING_POLLS, PENDING_FAILURES, PENDING_SOURCE);
 
     private static final String[] RESERVED_PREFIXES = {"camel", "kafka.", "dreamina.", "org.apache.camel."};
     /** Credentials never travel to a Kafka record, whoever sent them. */

@@ -54,6 +54,18 @@ public record PendingTask(byte[] key, byte[] value, Map<String, byte[]> headers)
         return (int) longHeader(BridgeHeaders.PENDING_POLLS, 0L);
     }
 
+    /** Requests of this task alone that failed in a row before it was written back to wait (0 if none). */
+    public int failures() {
+        return (int) Math.max(0, Math.min(64, longHeader(BridgeHeaders.PENDING_FAILURES, 0L)));
+    }
+
+    /** This task with its header {@code name} set to {@code text} (UTF-8). */
+    public PendingTask with(String name, String text) {
+        Map<String, byte[]> changed = new LinkedHashMap<>(headers);
+        changed.put(name, text.getBytes(StandardCharsets.UTF_8));
+        return new PendingTask(key, value, changed);
+    }
+
     private long longHeader(String name, long fallback) {
         String text = header(name);
         if (text == null) {

@@ -45,14 +45,13 @@ public record TaskOutcome(Destination destination, byte[] key, byte[] value, Map
         return new TaskOutcome(Destination.DEAD_LETTER, task.key(), task.value(), headers);
     }
 
-    /** Not finished yet: the same record goes back to the pending topic, due again at {@code dueAtMillis}. */
+    /**
+     * Not finished yet: the same record goes back to the pending topic, due again at {@code dueAtMillis}. The API
+     * answered, so the task's own failures are over.
+     */
     public static TaskOutcome pollAgain(PendingTask task, String learnedTaskId, long dueAtMillis) {
-        Map<String, Object> headers = new LinkedHashMap<>();
-        task.headers().forEach((name, value) -> {
-            if (BridgeHeaders.OWN.contains(name) || !BridgeHeaders.isReserved(name)) {
-                headers.put(name, value);
-            }
-        });
+        Map<String, Object> headers = pendingHeaders(task);
+        headers.remove(BridgeHeaders.PENDING_FAILURES);
         headers.put(BridgeHeaders.PENDING_DUE, String.valueOf(dueAtMillis));
         headers.put(BridgeHeaders.PENDING_POLLS, String.valueOf(task.polls() + 1));
         if (task.taskId() == null && learnedTaskId != null) {
@@ -60,6 +59,25 @@ public record TaskOutcome(Destination destination, byte[] key, byte[] value, Map
         }
         headers.putIfAbsent(BridgeHeaders.PENDING_DEADLINE, String.valueOf(task.deadlineMillis()));
         return new TaskOutcome(Destination.PENDING, task.key(), task.value(), headers);
+    }
+
+    /**
+     * Written back as it is: the scheduler set its headers (due after its own backoff, its failures so far), so it
+     * waits on the pending topic instead of holding its partition's commit.
+     */
+    public static TaskOutcome writtenBack(PendingTask task) {
+        return new TaskOutcome(Destination.PENDING, task.key(), task.value(), pendingHeaders(task));
+    }
+
+    /** The bridge's own headers, exactly spelt, and the input's that may travel. */
+    private static Map<String, Object> pendingHeaders(PendingTask task) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        task.headers().forEach((name, value) -> {
+            if (BridgeHeaders.OWN.contains(name) || !BridgeHeaders.isReserved(name)) {
+                headers.put(name, value);
+            }
+        });
+        return headers;
     }
 
     public String header(String name) {

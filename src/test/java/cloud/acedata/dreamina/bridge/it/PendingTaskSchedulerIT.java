@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.schedule.BatchHandler;
 import cloud.acedata.dreamina.bridge.schedule.BatchResult;
+import cloud.acedata.dreamina.bridge.schedule.BatchTicket;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
@@ -61,6 +62,8 @@ class PendingTaskSchedulerIT {
     private final Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
     /** Each task id with how many times its outcome was reported written. */
     private final Map<String, AtomicInteger> written = new ConcurrentHashMap<>();
+    /** Each task id with how many times it was written back to wait. */
+    private final Map<String, AtomicInteger> writtenBack = new ConcurrentHashMap<>();
     /** Every batch handed over, as its task ids. */
     private final List<List<String>> batches = new CopyOnWriteArrayList<>();
     private final List<String> shares = new CopyOnWriteArrayList<>();
@@ -93,20 +96,38 @@ class PendingTaskSchedulerIT {
     private PendingTaskScheduler start(int batchSize, int maxInFlight, Duration stopTimeout,
                                        Function<List<String>, BatchResult> script,
                                        PendingTaskScheduler.RateShare rateShare) {
-        BatchHandler handler = (tasks, ticket) -> {
-            List<String> ids = tasks.stream().map(PendingTask::taskId).toList();
-            batches.add(ids);
-            ids.forEach(id -> handled.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
-            BatchResult result = script.apply(ids);
-            if (result.kind() == BatchResult.Kind.DONE && !ticket.claimForWriting()) {
-                return BatchResult.abandoned();
-            }
-            for (int i = 0; i < ids.size(); i++) {
-                if (result.isWritten(i)) {
-                    written.computeIfAbsent(ids.get(i), k -> new AtomicInteger()).incrementAndGet();
+        BatchHandler handler = new BatchHandler() {
+            @Override
+            public BatchResult handle(List<PendingTask> tasks, BatchTicket ticket) {
+                List<String> ids = tasks.stream().map(PendingTask::taskId).toList();
+                batches.add(ids);
+                ids.forEach(id -> handled.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
+                BatchResult result = script.apply(ids);
+                if (result.kind() == BatchResult.Kind.DONE && !ticket.claimForWriting()) {
+                    return BatchResult.abandoned();
                 }
+                for (int i = 0; i < ids.size(); i++) {
+                    if (result.isWritten(i)) {
+                        written.computeIfAbsent(ids.get(i), k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+                return result;
             }
-            return result;
+
+            /** As the bridge does: each task back on the pending topic, its headers as the scheduler set them. */
+            @Override
+            public BatchResult writeBack(List<PendingTask> tasks, BatchTicket ticket) {
+                if (!ticket.claimForWriting()) {
+                    return BatchResult.abandoned();
+                }
+                for (PendingTask task : tasks) {
+                    Map<String, String> headers = new java.util.LinkedHashMap<>();
+                    task.headers().keySet().forEach(name -> headers.put(name, task.header(name)));
+                    kafka.send(topic, task.taskId(), task.value(), headers);
+                    writtenBack.computeIfAbsent(task.taskId(), k -> new AtomicInteger()).incrementAndGet();
+                }
+                return BatchResult.done(tasks.size());
+            }
         };
         ExecutorService loop = Executors.newSingleThreadExecutor();
         ExecutorService workers = Executors.newFixedThreadPool(maxInFlight);

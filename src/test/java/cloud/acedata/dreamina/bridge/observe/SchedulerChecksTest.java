@@ -35,7 +35,7 @@ class SchedulerChecksTest {
         PendingTaskScheduler scheduler = new PendingTaskScheduler(() -> {
             throw new IllegalStateException("never started");
         }, new PendingTaskScheduler.Settings("pending", 10, 1, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1)), (tasks, ticket) -> BatchResult.done(tasks.size()),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), null,
                 Instant::now, (owned, total) -> { }, null, null, null, e -> { }, clock);
         SchedulerLivenessCheck live = new SchedulerLivenessCheck(() -> scheduler, Duration.ofMinutes(5), clock);
         HealthCheck.Result result = live.call();

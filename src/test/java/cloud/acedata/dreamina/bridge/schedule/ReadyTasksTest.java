@@ -47,22 +47,31 @@ class ReadyTasksTest {
         ready.add(copy("t", P0, 3, NOW - 100));
         ready.add(copy("other", P0, 4, NOW - 100));
 
-        assertEquals(3, ready.supersede(P0, "t", 7).orElseThrow().offset());
-        ready.add(copy("t", P0, 7, NOW - 50));
+        assertEquals(3, ready.add(copy("t", P0, 7, NOW - 50)).orElseThrow().offset());
         assertEquals(List.of("other", "t"), ids(ready.takeBatch(NOW, 50, 0)), "t once, as its later record");
+        assertTrue(ready.isEmpty());
+    }
+
+    /** A record requeued after its batch (the API was closed) while its later copy already waits: the copy stays. */
+    @Test
+    void anEarlierRecordComingBackDoesNotDisplaceItsLaterCopy() {
+        ready.add(copy("t", P0, 7, NOW - 50));
+
+        assertEquals(3, ready.add(copy("t", P0, 3, NOW - 100)).orElseThrow().offset(), "the earlier one is done");
+        List<ReadyTasks.Entry> batch = ready.takeBatch(NOW, 50, 0);
+        assertEquals(List.of(7L), batch.stream().map(ReadyTasks.Entry::offset).toList());
         assertTrue(ready.isEmpty());
     }
 
     @Test
     void onlyAnEarlierWaitingRecordOfTheSameTaskInTheSamePartitionIsSuperseded() {
         ready.add(copy("t", P0, 3, NOW));
-        assertTrue(ready.supersede(P1, "t", 7).isEmpty(), "another partition: another record");
-        assertTrue(ready.supersede(P0, "u", 7).isEmpty(), "another task");
-        assertTrue(ready.supersede(P0, "t", 2).isEmpty(), "an earlier offset does not stand for a later one");
-        assertTrue(ready.supersede(P0, null, 7).isEmpty(), "a record without an id stands for nothing");
+        assertTrue(ready.add(copy("t", P1, 7, NOW)).isEmpty(), "another partition: another record");
+        assertTrue(ready.add(copy("u", P0, 8, NOW)).isEmpty(), "another task");
+        assertEquals(3, ready.size());
 
-        assertEquals(List.of("t"), ids(ready.takeBatch(NOW, 50, 0)));
-        assertTrue(ready.supersede(P0, "t", 7).isEmpty(), "taken for a request: no longer waiting");
+        assertEquals(List.of("t", "u", "t"), ids(ready.takeBatch(NOW, 50, 0)));
+        assertTrue(ready.add(copy("t", P0, 9, NOW)).isEmpty(), "taken for a request: no longer waiting");
     }
 
     @Test
