@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -68,6 +69,12 @@ class PendingTaskSchedulerIT {
     private final List<List<String>> batches = new CopyOnWriteArrayList<>();
     private final List<String> shares = new CopyOnWriteArrayList<>();
     private final AtomicInteger fatal = new AtomicInteger();
+    /** Settings a test may change before it starts schedulers. */
+    private Duration parkAfter = PendingTaskScheduler.PARK_AFTER;
+    private String assignor;
+    private Duration apiLatency = Duration.ZERO;
+    /** Whether a task's first poll finds it unfinished (a copy is written back, as poll-tasks does). */
+    private boolean unfinishedAtFirstPoll;
 
     @BeforeEach
     void topic() {
@@ -102,12 +109,23 @@ class PendingTaskSchedulerIT {
                 List<String> ids = tasks.stream().map(PendingTask::taskId).toList();
                 batches.add(ids);
                 ids.forEach(id -> handled.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
+                apiLatency();
                 BatchResult result = script.apply(ids);
                 if (result.kind() == BatchResult.Kind.DONE && !ticket.claimForWriting()) {
                     return BatchResult.abandoned();
                 }
                 for (int i = 0; i < ids.size(); i++) {
-                    if (result.isWritten(i)) {
+                    if (!result.isWritten(i)) {
+                        continue;
+                    }
+                    PendingTask task = tasks.get(i);
+                    if (unfinishedAtFirstPoll && task.polls() == 0) {
+                        // As poll-tasks writes a task not finished yet: a copy, due again, polls + 1.
+                        Map<String, String> headers = headersOf(task);
+                        headers.put(BridgeHeaders.PENDING_DUE, String.valueOf(System.currentTimeMillis() + 300));
+                        headers.put(BridgeHeaders.PENDING_POLLS, "1");
+                        kafka.send(topic, task.taskId(), task.value(), headers);
+                    } else {
                         written.computeIfAbsent(ids.get(i), k -> new AtomicInteger()).incrementAndGet();
                     }
                 }
@@ -121,9 +139,7 @@ class PendingTaskSchedulerIT {
                     return BatchResult.abandoned();
                 }
                 for (PendingTask task : tasks) {
-                    Map<String, String> headers = new java.util.LinkedHashMap<>();
-                    task.headers().keySet().forEach(name -> headers.put(name, task.header(name)));
-                    kafka.send(topic, task.taskId(), task.value(), headers);
+                    kafka.send(topic, task.taskId(), task.value(), headersOf(task));
                     writtenBack.computeIfAbsent(task.taskId(), k -> new AtomicInteger()).incrementAndGet();
                 }
                 return BatchResult.done(tasks.size());
@@ -135,7 +151,7 @@ class PendingTaskSchedulerIT {
         executors.add(workers);
         PendingTaskScheduler scheduler = new PendingTaskScheduler(() -> new KafkaConsumer<>(consumerProperties()),
                 new PendingTaskScheduler.Settings(topic, batchSize, maxInFlight, Duration.ZERO,
-                        Duration.ofMillis(200), Duration.ofSeconds(1), stopTimeout),
+                        Duration.ofMillis(200), Duration.ofSeconds(1), stopTimeout, parkAfter),
                 handler, () -> Instant.EPOCH, rateShare,
                 new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ZERO, new SplittableRandom(1)),
                 loop, workers, e -> fatal.incrementAndGet(), Clock.systemUTC());
@@ -149,8 +165,28 @@ class PendingTaskSchedulerIT {
                 (owned, total) -> shares.add(owned + "/" + total));
     }
 
+    private static Map<String, String> headersOf(PendingTask task) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        task.headers().keySet().forEach(name -> headers.put(name, task.header(name)));
+        return headers;
+    }
+
+    /** The API's answer takes this long (a simulated latency, as the real API's hundreds of milliseconds). */
+    private void apiLatency() {
+        if (!apiLatency.isZero()) {
+            try {
+                Thread.sleep(apiLatency.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private Properties consumerProperties() {
         Properties p = new Properties();
+        if (assignor != null) {
+            p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor);
+        }
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -353,6 +389,129 @@ class PendingTaskSchedulerIT {
                 });
         within(Duration.ofSeconds(60)).alias("the bridge told to stop").until(() -> fatal.get() == 1);
         assertFalse(doomed.isRunning());
+    }
+
+    /**
+     * One task whose every request fails, at the head of its partition, with tasks behind it: it waits on its own
+     * backoff written back to the pending topic, so the commit passes it and everything done behind it, while it
+     * keeps failing (before, the commit stayed at its offset for the whole max-wait).
+     */
+    @Test
+    void aTaskFailingAtTheHeadOfItsPartitionDoesNotHoldTheCommit() {
+        parkAfter = Duration.ZERO;
+        produce(1, 10);
+        start(1, 2, ids -> ids.contains("t0") ? BatchResult.requestFailed("500 naming t0") : done(ids));
+
+        within(DEADLINE).alias("t0 written back at least twice, the commit past every original record")
+                .until(() -> writtenBackTimes("t0") >= 2 && committed() >= 10);
+        for (int i = 1; i < 10; i++) {
+            assertEquals(1, writes("t" + i), "t" + i + " done once");
+        }
+        assertEquals(0, writes("t0"), "t0 still failing: never written as done");
+    }
+
+    /**
+     * After a crash the next owner reads a record (t1) and the copy of it the crashed owner had written back (the
+     * commit was still before t1). It handles t1 itself: the old copy is stale and not polled — polled, it would
+     * publish the task a second time. A copy whose source the crashed owner had committed (t0's) is live.
+     */
+    @Test
+    void aCopyWrittenBackByACrashedOwnerOfARecordHandledAgainIsNotPolled() {
+        kafka.createTopic(topic, 1);
+        long later = System.currentTimeMillis() + 1_500;
+        kafka.sendTo(topic, 0, "t0", new byte[0], Map.of(BridgeHeaders.TASK_ID, "t0",
+                BridgeHeaders.PENDING_DUE, "0"));
+        kafka.sendTo(topic, 0, "t1", new byte[0], Map.of(BridgeHeaders.TASK_ID, "t1",
+                BridgeHeaders.PENDING_DUE, "0"));
+        kafka.sendTo(topic, 0, "t0", new byte[0], Map.of(BridgeHeaders.TASK_ID, "t0",
+                BridgeHeaders.PENDING_DUE, String.valueOf(later), BridgeHeaders.PENDING_SOURCE, "0:0:crashed"));
+        kafka.sendTo(topic, 0, "t1", new byte[0], Map.of(BridgeHeaders.TASK_ID, "t1",
+                BridgeHeaders.PENDING_DUE, String.valueOf(later), BridgeHeaders.PENDING_SOURCE, "0:1:crashed"));
+        kafka.commit(group, topic, 0, 1);
+
+        start(50, 1, PendingTaskSchedulerIT::done);
+
+        within(DEADLINE).alias("everything committed").until(() -> committed() == 4);
+        assertEquals(1, writes("t1"), "t1 read again from the commit and published; its copy (source 1, read "
+                + "again here) is stale and not polled: " + batches);
+        assertEquals(1, times("t1"), "t1 asked for once: " + batches);
+        assertEquals(1, writes("t0"), "t0's copy is live (its source was committed): published once " + batches);
+    }
+
+    /**
+     * A batch mixing two partitions waits for the API when one of its partitions is revoked (a second instance
+     * joins). Given up at the stop bound, its records of the partition kept wait again here, those of the partition
+     * gone are read by the new owner: every task published exactly once, every commit at the end.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+            "org.apache.kafka.clients.consumer.RangeAssignor"})
+    void aBatchSpanningPartitionsGivenUpAtARevocationHandsBackTheRecordsOfThePartitionKept(String strategy) {
+        assignor = strategy;
+        kafka.createTopic(topic, 2);
+        // Due together a little later: both partitions wait, resume together, and their tasks interleave by due time.
+        long due = System.currentTimeMillis() + 3_000;
+        for (int i = 0; i < 10; i++) {
+            for (int p = 0; p < 2; p++) {
+                String id = (p == 0 ? "a" : "b") + i;
+                kafka.sendTo(topic, p, id, new byte[0], Map.of(BridgeHeaders.TASK_ID, id,
+                        BridgeHeaders.PENDING_DUE, String.valueOf(due + 2 * i + p)));
+            }
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger mixed = new AtomicInteger();
+        Function<List<String>, BatchResult> script = ids -> {
+            boolean both = ids.stream().anyMatch(id -> id.startsWith("a"))
+                    && ids.stream().anyMatch(id -> id.startsWith("b"));
+            if (both && mixed.getAndIncrement() == 0) {
+                await(release);
+            }
+            return done(ids);
+        };
+        try {
+            start(4, 2, Duration.ofSeconds(1), script, (owned, total) -> { });
+            within(DEADLINE).alias("a batch of both partitions waiting for the API")
+                    .until(() -> mixed.get() >= 1);
+
+            start(4, 2, Duration.ofSeconds(1), script, (owned, total) -> { });
+
+            within(DEADLINE).alias("every task published").until(() -> written.size() == 20);
+            within(DEADLINE).alias("both partitions committed to their end")
+                    .until(() -> List.copyOf(kafka.committedOffsets(group, topic).values()).equals(List.of(10L, 10L)));
+            written.forEach((id, count) -> assertEquals(1, count.get(), id + " published once: " + batches));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /**
+     * Scale-out and graceful scale-in under load: 600 tasks, each unfinished at its first poll (written back, due
+     * 300 ms later), the API answering in 300 ms; a second and a third instance join, then the second stops.
+     * Every task published exactly once.
+     */
+    @Test
+    void scaleOutAndGracefulScaleInUnderLoadLoseAndDuplicateNothing() throws Exception {
+        apiLatency = Duration.ofMillis(300);
+        unfinishedAtFirstPoll = true;
+        produce(6, 600);
+        start(10, 4, Duration.ofSeconds(5), PendingTaskSchedulerIT::done, (owned, total) -> { });
+        within(DEADLINE).alias("100 published").until(() -> written.size() >= 100);
+        PendingTaskScheduler second = start(10, 4, Duration.ofSeconds(5), PendingTaskSchedulerIT::done,
+                (owned, total) -> { });
+        within(DEADLINE).alias("250 published").until(() -> written.size() >= 250);
+        start(10, 4, Duration.ofSeconds(5), PendingTaskSchedulerIT::done, (owned, total) -> { });
+        within(DEADLINE).alias("400 published").until(() -> written.size() >= 400);
+        assertTrue(second.stop(), "the second instance stopped within its bound");
+
+        within(Duration.ofSeconds(90)).alias("all 600 published").until(() -> written.size() == 600);
+        within(DEADLINE).alias("the pending group caught up").until(() -> kafka.lag(group, topic) == 0);
+        written.forEach((id, count) -> assertEquals(1, count.get(), id + " published once"));
+    }
+
+    private int writtenBackTimes(String id) {
+        AtomicInteger count = writtenBack.get(id);
+        return count == null ? 0 : count.get();
     }
 
     private static String last(List<String> values) {

@@ -113,6 +113,21 @@ public final class KafkaTestClient implements AutoCloseable {
         return await(producer.send(record), "send to " + topic);
     }
 
+    /** Sends one record to a given partition with UTF-8 headers and waits for the broker's acknowledgement. */
+    public RecordMetadata sendTo(String topic, int partition, String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, key, value);
+        headers.forEach((name, headerValue) ->
+                record.headers().add(name, headerValue == null ? null : headerValue.getBytes(StandardCharsets.UTF_8)));
+        return await(producer.send(record), "send to " + topic + "-" + partition);
+    }
+
+    /** Sets the committed offset of an idle group on one partition, as a previous owner's commit would. */
+    public void commit(String groupId, String topic, int partition, long offset) {
+        await(admin.alterConsumerGroupOffsets(groupId,
+                Map.of(new TopicPartition(topic, partition), new OffsetAndMetadata(offset))).all(),
+                "commit of group " + groupId);
+    }
+
     /**
      * Reads {@code topic} from the beginning and returns as soon as {@code expectedCount} records have arrived
      * (all of them, if more did by then), in partition order. The topic may not exist yet: it is waited for
