@@ -2,6 +2,7 @@ package cloud.acedata.dreamina.bridge;
 
 import cloud.acedata.dreamina.bridge.camel.BridgeConfiguration;
 import cloud.acedata.dreamina.bridge.camel.PendingTopicCheck;
+import cloud.acedata.dreamina.bridge.kafka.KafkaEnvironmentListener;
 import cloud.acedata.dreamina.bridge.local.LocalMode;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,8 @@ public final class DreaminaBridgeApplication {
                 ? "file:routes/*.camel.yaml"
                 : "classpath:routes/*.camel.yaml");
         main.configure().addConfiguration(BridgeConfiguration.class);
+        // First: the CAMEL_COMPONENT_KAFKA_* variables, before local mode looks for a broker.
+        main.addMainListener(new KafkaEnvironmentListener());
         main.addMainListener(new LocalMode());
         main.addMainListener(new PendingTopicCheck());
         return main;

@@ -93,8 +93,7 @@ public final class UnknownSettings {
                 unknown.add(key);
             }
         }
-        Set<String> knownVariables = new TreeSet<>(LOGGING_VARIABLES);
-        known.forEach(key -> knownVariables.add(SettingException.environmentVariable(key)));
+        Set<String> knownVariables = knownVariables();
         for (String name : environment.keySet()) {
             String upper = name.toUpperCase(Locale.ROOT);
             if (upper.startsWith("DREAMINA_") && !knownVariables.contains(upper) && !isKubernetesServiceLink(upper)) {
@@ -109,6 +108,13 @@ public final class UnknownSettings {
                 ? "unknown setting " : "unknown settings ") + String.join(", ", described)
                 + ": not a key of dreamina-bridge (a typo?); the known keys are documented in "
                 + "config/application.properties");
+    }
+
+    /** The {@code DREAMINA_*} variables that are settings (one per known key) or logging variables. */
+    public Set<String> knownVariables() {
+        Set<String> variables = new TreeSet<>(LOGGING_VARIABLES);
+        known.forEach(key -> variables.add(SettingException.environmentVariable(key)));
+        return variables;
     }
 
     /** Camel's rule for the variables Kubernetes injects per Service. */

@@ -9,10 +9,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -35,6 +37,16 @@ public final class BridgeMetrics {
     static final String KAFKA_WRITE_RETRIES = "dreamina.kafka.write.retries";
     static final String CREDENTIAL_REJECTED = "dreamina.api.credential.rejected";
     static final String GATE_STATE = "dreamina.api.gate.state";
+    static final String HEALTH_UP = "dreamina.health.up";
+    static final String SCHEDULER_CONSUMER_STARTS = "dreamina.scheduler.consumer.starts";
+
+    /**
+     * Histogram buckets chosen for the domain (Micrometer's default percentile histogram has 69 buckets per
+     * series, which makes every histogram_quantile of a dashboard heavy): API requests from a few milliseconds to the
+     * 30 s read timeout; ingest to done from a few seconds to beyond the 15 min max-wait.
+     */
+    static final Duration[] API_LATENCY_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
+    static final Duration[] INGEST_TO_DONE_BUCKETS = seconds(5, 10, 20, 30, 60, 120, 300, 600, 900, 1800);
 
     /** A code the API sends is a label only when it looks like one; anything else is counted as {@code other}. */
     private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{0,39}");
@@ -84,7 +96,7 @@ public final class BridgeMetrics {
     public void apiRequest(int status, long nanos, int ids) {
         Timer.builder(API_REQUESTS).description("Requests to the Tasks API, by HTTP status (io_error: no answer)")
                 .tag("status", status == 0 ? "io_error" : String.valueOf(status))
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(API_LATENCY_BUCKETS)
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
         DistributionSummary.builder(API_REQUEST_IDS).description("Task ids per request to the Tasks API")
                 .register(registry).record(ids);
@@ -97,8 +109,13 @@ public final class BridgeMetrics {
 
     public void ingestToDone(Duration elapsed) {
         Timer.builder(INGEST_TO_DONE).description("Time from ingest to the task being published")
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(INGEST_TO_DONE_BUCKETS)
                 .register(registry).record(elapsed.isNegative() ? Duration.ZERO : elapsed);
+    }
+
+    private static Duration[] seconds(double... bounds) {
+        return Arrays.stream(bounds).mapToObj(s -> Duration.ofNanos((long) (s * 1e9)))
+                .toArray(Duration[]::new);
     }
 
     public void kafkaWriteRetry() {
@@ -123,6 +140,20 @@ public final class BridgeMetrics {
                 })
                 .description("How long the oldest due task has waited past its due time").baseUnit("seconds")
                 .strongReference(true).register(registry);
+    }
+
+    /** 1 while every check of the probe ({@code readiness}, {@code liveness}) is up, asked at each scrape. */
+    public void health(String probe, BooleanSupplier up) {
+        Gauge.builder(HEALTH_UP, up, u -> u.getAsBoolean() ? 1 : 0)
+                .description("1 while every health check of the probe is up (as /observe/health/<probe> answers 200)")
+                .tag("probe", probe).strongReference(true).register(registry);
+    }
+
+    /** The scheduler created its pending-topic consumer: once at start, once more per restart after a failure. */
+    public void schedulerConsumerStarted() {
+        Counter.builder(SCHEDULER_CONSUMER_STARTS)
+                .description("Pending-topic consumers the scheduler created: 1 at start, 1 more per restart after a "
+                        + "failure").register(registry).increment();
     }
 
     /** Credential state (1 while the API refuses the token) and the gate's state (1 on the current one). */

@@ -89,8 +89,13 @@ public final class ManagementServer implements AutoCloseable {
             return;
         }
         Collection<HealthCheck.Result> results = invoke.apply(context);
-        boolean up = !results.isEmpty() && HealthCheckHelper.isResultsUp(results, readiness);
+        boolean up = isUp(results, readiness);
         answer(exchange, up ? 200 : 503, "application/json; charset=utf-8", json(up, results));
+    }
+
+    /** Up when there are checks and every one is up (what the probe paths answer 200 for). */
+    static boolean isUp(Collection<HealthCheck.Result> results, boolean readiness) {
+        return !results.isEmpty() && HealthCheckHelper.isResultsUp(results, readiness);
     }
 
     static String json(boolean up, Collection<HealthCheck.Result> results) {

@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
@@ -107,7 +108,9 @@ public final class Observability extends ServiceSupport {
         });
     }
 
+    /** The scheduler's pending-topic consumer, metered and counted (a second one is a restart after a failure). */
     public <K, V> KafkaConsumer<K, V> bind(KafkaConsumer<K, V> consumer) {
+        metrics.schedulerConsumerStarted();
         return kafkaMeters.bind(consumer);
     }
 
@@ -139,6 +142,8 @@ public final class Observability extends ServiceSupport {
         PendingLagProbe probe = new PendingLagProbe(admin, settings.pendingTopic(), settings.pendingConsumerGroup(),
                 observe.kafkaProbeTimeout(), metrics, clock);
         registerChecks(probe);
+        metrics.health("readiness", () -> ManagementServer.isUp(HealthCheckHelper.invokeReadiness(context), true));
+        metrics.health("liveness", () -> ManagementServer.isUp(HealthCheckHelper.invokeLiveness(context), false));
 
         timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "dreamina-observe");

@@ -57,7 +57,10 @@ class ConfigurationErrorIT {
                         "camel.component.kafka.foo-bar (environment variable CAMEL_COMPONENT_KAFKA_FOO_BAR): Camel "
                                 + "has no such option"),
                 Arguments.of(Map.of("CAMEL_MAIN_FOO_BAR", "1"), List.of(),
-                        "camel.main.foo.bar (environment variable CAMEL_MAIN_FOO_BAR): Camel has no such option"));
+                        "camel.main.foo.bar (environment variable CAMEL_MAIN_FOO_BAR): Camel has no such option"),
+                Arguments.of(Map.of("CAMEL_COMPONENT_KAFKA_SSL_TRUST_STORE_LOCATON", "/etc/truststore.p12"),
+                        List.of(), "environment variable CAMEL_COMPONENT_KAFKA_SSL_TRUST_STORE_LOCATON: not an option "
+                                + "of Camel's kafka component"));
     }
 
     @ParameterizedTest

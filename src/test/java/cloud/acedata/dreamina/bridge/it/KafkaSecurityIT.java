@@ -6,22 +6,18 @@ import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
+import cloud.acedata.dreamina.bridge.support.EnvironmentOnlySecurity;
+import cloud.acedata.dreamina.bridge.support.SecuredKafkaClient;
+import cloud.acedata.dreamina.bridge.support.SingleNodeKafkaCluster;
 import cloud.acedata.dreamina.bridge.support.Canary;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.CommonClientConfigs;
-import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -31,18 +27,14 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,21 +66,7 @@ class KafkaSecurityIT {
 
     @BeforeAll
     static void startSecuredBroker() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
-                .build();
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         Map<String, String> config = new HashMap<>();
-        config.put("offsets.topic.replication.factor", "1");
-        config.put("offsets.topic.num.partitions", "1");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
-        config.put("group.initial.rebalance.delay.ms", "0");
         config.put("auto.create.topics.enable", "true");
         // With SASL the kit installs an authorizer: the controller listener stays PLAINTEXT (ANONYMOUS, internal),
         // and the two users may do anything (this test is about authentication, not ACLs).
@@ -98,11 +76,7 @@ class KafkaSecurityIT {
         config.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
         config.put("listener.name.external.scram-sha-256.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        config.forEach(builder::setConfigProp);
-        cluster = builder.build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = SingleNodeKafkaCluster.start(SecurityProtocol.SASL_PLAINTEXT, config);
         try (Admin admin = Admin.create(clientSecurity())) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SCRAM_USER,
                     new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), SCRAM_PASSWORD),
@@ -173,30 +147,8 @@ class KafkaSecurityIT {
             tasks.add(api.createTask(TaskScript.done(Duration.ofMillis(300))));
         }
         try (BridgeInstance bridge = BridgeInstance.start(settings)) {
-            Map<String, Object> producerConfig = clientSecurity();
-            producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-            producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
-                for (SimulatedTask task : tasks) {
-                    producer.send(new ProducerRecord<>(topics.in(), task.id(),
-                            task.id().getBytes(StandardCharsets.UTF_8))).get();
-                }
-            }
-            Map<String, Object> consumerConfig = clientSecurity();
-            consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, topics.group() + ".check");
-            consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-            consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            List<String> published = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
-                consumer.subscribe(List.of(topics.out()));
-                within(DEADLINE).untilAsserted(() -> {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        published.add(record.key());
-                    }
-                    assertTrue(published.size() >= 3, () -> "three output records over SASL, got " + published);
-                });
-            }
+            send(topics, tasks);
+            List<String> published = new SecuredKafkaClient(clientSecurity()).read(topics.out(), 3, DEADLINE);
             assertEquals(Set.copyOf(tasks.stream().map(SimulatedTask::id).toList()), Set.copyOf(published));
             // The admin clients authenticate too: the pending topic was created, and the lag probe answers.
             Observability observe = bridge.bean(Observability.BEAN, Observability.class);
@@ -265,35 +217,27 @@ class KafkaSecurityIT {
     }
 
     private static void send(TestTopics topics, List<SimulatedTask> tasks) throws Exception {
-        Map<String, Object> producerConfig = clientSecurity();
-        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
-            for (SimulatedTask task : tasks) {
-                producer.send(new ProducerRecord<>(topics.in(), task.id(),
-                        task.id().getBytes(StandardCharsets.UTF_8))).get();
-            }
-        }
+        new SecuredKafkaClient(clientSecurity()).send(topics.in(), tasks.stream().map(SimulatedTask::id).toList());
     }
 
     /** The keys on {@code topic}, read as the admin until {@code expected} arrived or {@code wait} passed. */
     private static List<String> read(String topic, int expected, Duration wait) {
-        Map<String, Object> consumerConfig = clientSecurity();
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaTestClient.uniqueName("check"));
-        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        List<String> keys = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
-            consumer.subscribe(List.of(topic));
-            long end = System.nanoTime() + wait.toNanos();
-            while (System.nanoTime() < end && (expected == 0 || keys.size() < expected)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    keys.add(record.key());
-                }
-            }
-        }
-        return keys;
+        return new SecuredKafkaClient(clientSecurity()).readFor(topic, expected, wait);
+    }
+
+    /**
+     * SASL given as an operator gives it in Kubernetes, environment variables alone (the JAAS line from a Secret):
+     * the jar authenticates every client (the pending topic's admin, input consumers, producers, the pending
+     * consumer) and tasks flow. Before KafkaEnvironment, camel-main ignored these variables.
+     */
+    @Test
+    void saslGivenOnlyAsEnvironmentVariablesReachesEveryClientOfTheJar(@TempDir Path workDir) throws Exception {
+        EnvironmentOnlySecurity.assertTasksFlow(cluster.bootstrapServers(), clientSecurity(), Map.of(
+                "CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "CAMEL_COMPONENT_KAFKA_SASL_MECHANISM", "SCRAM-SHA-256",
+                "CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                        + " required username=\"" + SCRAM_USER + "\" password=\"" + SCRAM_PASSWORD + "\";"),
+                api, workDir, "sasl-env");
     }
 
     @Test

@@ -43,6 +43,20 @@ class BridgeMetricsTest {
         assertTrue(text.contains("dreamina_api_request_ids_sum 101.0"), text);
     }
 
+    /** A dashboard's histogram_quantile reads every bucket of every series: a few chosen ones, not Micrometer's 69. */
+    @Test
+    void histogramsHaveTheDomainsBucketsOnly() {
+        metrics.apiRequest(200, 120_000_000, 50);
+        metrics.ingestToDone(Duration.ofSeconds(42));
+        String text = registry.scrape();
+        assertEquals(12, text.lines().filter(l -> l.startsWith("dreamina_api_requests_seconds_bucket{")).count(), text);
+        assertEquals(11, text.lines().filter(l -> l.startsWith("dreamina_tasks_ingest_to_done_seconds_bucket{"))
+                .count(), text);
+        assertTrue(text.contains("dreamina_api_requests_seconds_bucket{status=\"200\",le=\"30.0\"} 1"), text);
+        assertTrue(text.contains("dreamina_tasks_ingest_to_done_seconds_bucket{le=\"60.0\"} 1"), text);
+        assertTrue(text.contains("dreamina_tasks_ingest_to_done_seconds_bucket{le=\"30.0\"} 0"), text);
+    }
+
     @Test
     void anErrorCodeThatIsNotACodeIsCountedAsOther() {
         metrics.deadLettered("Some Free Text from the API: task 362b4fed-67bd");

@@ -40,8 +40,14 @@ public final class BridgeProcess implements AutoCloseable {
      * {@link BridgeInstance#baseSettings}). A fresh, modifiable map; tests add theirs.
      */
     public static Map<String, String> connectedEnvironment(String apiBaseUrl, String token, TestTopics topics) {
+        return connectedEnvironment(KafkaBroker.bootstrapServers(), apiBaseUrl, token, topics);
+    }
+
+    /** The same on another broker (one with TLS or SASL listeners, say). */
+    public static Map<String, String> connectedEnvironment(String brokers, String apiBaseUrl, String token,
+                                                           TestTopics topics) {
         Map<String, String> env = new HashMap<>();
-        env.put("CAMEL_COMPONENT_KAFKA_BROKERS", KafkaBroker.bootstrapServers());
+        env.put("CAMEL_COMPONENT_KAFKA_BROKERS", brokers);
         env.put("DREAMINA_API_BASE_URL", apiBaseUrl);
         env.put("DREAMINA_API_TOKEN", token);
         env.put("DREAMINA_TOPIC_INPUT", topics.in());
