@@ -48,10 +48,11 @@ public final class IngestPoll {
     /** The records of this batch already written, by position in the batch: a retry of the batch skips them. */
     static final String WRITTEN = "dreaminaIngestWritten";
 
-    /** Told of each input record written: a task parked on the pending topic, or an invalid one dead-lettered. */
+    /** Told of each input record written: a task parked on the pending topic, or a dead letter. */
     @FunctionalInterface
     public interface Written {
-        void record(boolean valid);
+        /** @param deadLetterCode the dead letter's error code, or null for a task parked on the pending topic */
+        void record(String deadLetterCode);
     }
 
     private final TaskIntake intake;
@@ -104,7 +105,9 @@ public final class IngestPoll {
             return;
         }
 
-        BatchWrite write = writer.writer().writeAll(records);
+        // A record too large to travel as it is (its dead letter, or its pending record with large input headers)
+        // is dead-lettered in a reduced form that always fits: the partition moves on.
+        BatchWrite write = writer.writer().writeAll(records, intake::reducedDeadLetter);
 
         OffsetCommit positions = new OffsetCommit();
         for (Entry entry : entries) {
@@ -123,9 +126,12 @@ public final class IngestPoll {
 
         for (int i = 0; i < intakes.size(); i++) {
             if (write.written(i)) {
-                written.record(!intakes.get(i).deadLetter());
-                if (intakes.get(i).deadLetter()) {
-                    logDeadLetter(intakes.get(i).record());
+                ProducerRecord<byte[], byte[]> record = write.replacement(i) != null ? write.replacement(i)
+                        : intakes.get(i).record();
+                String deadLetterCode = header(record, BridgeHeaders.ERROR_CODE);
+                written.record(deadLetterCode);
+                if (deadLetterCode != null) {
+                    logDeadLetter(record);
                 }
             }
         }
@@ -170,11 +176,11 @@ public final class IngestPoll {
 
     private static void logDeadLetter(ProducerRecord<byte[], byte[]> record) {
         if (DEAD_LETTER_LOG.isWarnEnabled()) {
-            DEAD_LETTER_LOG.warn("Dead-lettered {}/{}@{} (key {}, task null): {} {}",
+            DEAD_LETTER_LOG.warn("Dead-lettered {}/{}@{} (key {}, task {}): {} {}",
                     header(record, BridgeHeaders.ORIGIN_TOPIC), header(record, BridgeHeaders.ORIGIN_PARTITION),
                     header(record, BridgeHeaders.ORIGIN_OFFSET),
                     record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
-                    header(record, BridgeHeaders.ERROR_CODE), header(record, BridgeHeaders.ERROR_MESSAGE));
+                    header(record, BridgeHeaders.TASK_ID), header(record, BridgeHeaders.ERROR_CODE), header(record, BridgeHeaders.ERROR_MESSAGE));
         }
     }
 
