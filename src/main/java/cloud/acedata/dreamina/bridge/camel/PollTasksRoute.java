@@ -12,6 +12,7 @@ import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.util.ObjectHelper;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -110,6 +111,7 @@ public final class PollTasksRoute implements BatchHandler {
         BitSet published = new BitSet(tasks.size());
         BatchResult.Kind kind = BatchResult.Kind.DONE;
         String reason = routeFailure == null ? "" : routeFailure.toString();
+        Exception handlingFailure = null;
         for (int i = 0; i < tasks.size(); i++) {
             WriteReceipts.Receipt receipt = receipts.receipt(i);
             if (receipt != null && receipt.written()) {
@@ -119,7 +121,8 @@ public final class PollTasksRoute implements BatchHandler {
                 }
                 continue;
             }
-            Exception failure = receipt == null ? routeFailure : receipt.failure();
+            Exception failure = receipt != null ? receipt.failure() : routeFailure != null ? routeFailure
+                    : new IllegalStateException("the poll-tasks route gave this task no outcome");
             if (receipt != null && receipt.outcome() != null && isTooLarge(receipt.failure())) {
                 failure = writeInstead(tasks.get(i), receipt);
                 if (failure == null) {
@@ -127,14 +130,29 @@ public final class PollTasksRoute implements BatchHandler {
                     continue;
                 }
             }
-            if (failure != null && isUnwritable(failure)) {
+            if (!isKafkaFailure(failure)) {
+                handlingFailure = failure; // not a write Kafka refused: the bridge failed on this task's outcome
+                continue;
+            }
+            if (isUnwritable(failure)) {
                 kind = BatchResult.Kind.TOPIC_UNWRITABLE;
             } else if (kind == BatchResult.Kind.DONE) {
                 kind = BatchResult.Kind.WRITE_FAILED;
             }
-            reason = failure == null ? "no outcome" : failure.toString();
+            reason = failure.toString();
+        }
+        if (kind == BatchResult.Kind.DONE && handlingFailure != null) {
+            // Only outcomes the bridge failed on are left: isolated like a failing request. (Beside a failed write
+            // they are read again with it, and meet this rule when the write succeeds.)
+            return written.isEmpty() ? handlingFailed(tasks, handlingFailure)
+                    : new BatchResult(BatchResult.Kind.REQUEST_FAILED, written, "handling failed: " + handlingFailure,
+                    null, published);
         }
         return new BatchResult(kind, written, reason, null, published);
+    }
+
+    private static boolean isKafkaFailure(Exception failure) {
+        return ObjectHelper.getException(KafkaException.class, failure) != null;
     }
 
     /**

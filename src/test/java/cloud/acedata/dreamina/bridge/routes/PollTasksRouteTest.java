@@ -27,6 +27,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -169,6 +170,23 @@ class PollTasksRouteTest extends RouteTestSupport {
         assertTrue(message.contains("NullPointerException: no id"), message);
         assertArrayEquals(bytes("value-a"), deadLetter.getReceivedExchanges().get(0).getMessage()
                 .getBody(byte[].class), "the input's bytes");
+    }
+
+    @Test
+    void anOutcomeTheBridgeFailsOnIsIsolatedAndTheOthersAreWritten() throws Exception {
+        startContext();
+        // The second outcome has no destination: the route's split fails on it, not Kafka.
+        poller.outcomes = List.of(outcome(Destination.OUTPUT, "task-a", "{\"id\":\"task-a\"}",
+                Map.of(BridgeHeaders.STATUS, "done")), outcome(null, "task-b", "{}", Map.of()));
+        MockEndpoint output = expectOne(OUTPUT, "task-a");
+
+        BatchResult result = pollTasks(Instant.now()).handle(List.of(pending("a", NOT_YET), pending("b", NOT_YET)),
+                new BatchTicket());
+
+        MockEndpoint.assertIsSatisfied(output);
+        assertTrue(result.isWritten(0), "the good outcome written");
+        assertEquals(BatchResult.Kind.REQUEST_FAILED, result.kind(), "the other isolated, not read again for ever: " + result.reason());
+        assertFalse(result.isWritten(1));
     }
 
     private PollTasksRoute pollTasks(Instant now) {
