@@ -38,6 +38,9 @@ import java.util.Set;
  * record of it already written. A failure is then thrown, so the error
  * policy retries the batch and, when the retries are used up, the consumer reads again from the committed offset
  * ({@code breakOnFirstError}). An invalid record never holds back the valid ones: it is written in the same batch.
+ * A record too large to be written as it is (its dead letter, or its pending record with large input headers) is
+ * not a failure to retry: it is dead-lettered at once in a reduced form that always fits
+ * ({@link TaskIntake#reducedDeadLetter}), and its partition moves on.
  *
  * <p>Records of partitions this consumer no longer owns (taken away by a rebalance while the batch waited) are
  * neither written nor committed: their new owner reads them from the committed offset.
