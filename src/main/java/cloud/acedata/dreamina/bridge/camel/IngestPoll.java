@@ -183,7 +183,8 @@ public final class IngestPoll {
                     header(record, BridgeHeaders.ORIGIN_TOPIC), header(record, BridgeHeaders.ORIGIN_PARTITION),
                     header(record, BridgeHeaders.ORIGIN_OFFSET),
                     record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
-                    header(record, BridgeHeaders.TASK_ID), header(record, BridgeHeaders.ERROR_CODE), header(record, BridgeHeaders.ERROR_MESSAGE));
+                    header(record, BridgeHeaders.TASK_ID), header(record, BridgeHeaders.ERROR_CODE),
+                    header(record, BridgeHeaders.ERROR_MESSAGE));
         }
     }
 

@@ -82,8 +82,8 @@ public final class RecordBatchWriter {
      *
      * @return the outcome of each record, by index; a replaced record's is its replacement's
      */
-    public BatchWrite writeAll(List<ProducerRecord<byte[], byte[]>> records,
-                               BiFunction<ProducerRecord<byte[], byte[]>, Exception, ProducerRecord<byte[], byte[]>> reduce) {
+    public BatchWrite writeAll(List<ProducerRecord<byte[], byte[]>> records, BiFunction<ProducerRecord<byte[], byte[]>,
+            Exception, ProducerRecord<byte[], byte[]>> reduce) {
         BatchWrite first = writeAll(records);
         List<Integer> tooLarge = new ArrayList<>();
         List<ProducerRecord<byte[], byte[]>> reduced = new ArrayList<>();
