@@ -88,8 +88,8 @@ class LastResortIT extends BridgeTestSupport {
         List<ConsumerRecord<String, byte[]>> out = kafka.readAll(topics.out(), Duration.ofMillis(300));
         assertEquals(Set.of(behind.id()), keys(out), "the valid record behind them completed, and only it");
         ReliabilityReport.line("input records too large to copy", 3, 1, 2, "a 1,048,400-byte invalid value and a "
-                + "valid id with 1,048,300 bytes of headers (input topic 2 MiB, producer 1 MiB): each one reduced dead letter "
-                + "record_too_large (" + invalid.serializedValueSize() + "-byte value, "
+                + "valid id with 1,048,300 bytes of headers (input topic 2 MiB, producer 1 MiB): each one reduced "
+                + "dead letter record_too_large (" + invalid.serializedValueSize() + "-byte value, "
                 + headerBytes(invalid) + " + " + headerBytes(headers) + " bytes of headers); the record behind "
                 + "them completed; input offsets committed");
     }

@@ -185,7 +185,8 @@ class PollTasksRouteTest extends RouteTestSupport {
 
         MockEndpoint.assertIsSatisfied(output);
         assertTrue(result.isWritten(0), "the good outcome written");
-        assertEquals(BatchResult.Kind.REQUEST_FAILED, result.kind(), "the other isolated, not read again for ever: " + result.reason());
+        assertEquals(BatchResult.Kind.REQUEST_FAILED, result.kind(),
+                "the other isolated, not read again for ever: " + result.reason());
         assertFalse(result.isWritten(1));
     }
 
