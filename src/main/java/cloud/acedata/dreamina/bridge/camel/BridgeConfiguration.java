@@ -10,7 +10,6 @@ import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.config.UnknownSettings;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.observe.Observability;
-import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;
 import cloud.acedata.dreamina.bridge.util.JsonLimits;
@@ -63,10 +62,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.addService(recordWriter);
         TaskIntake intake = new TaskIntake(new TaskReferenceParser(), settings.pollInterval(), settings.maxWait(),
                 clock, settings.pendingTopic(), settings.deadLetterTopic());
-        registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead(), valid -> {
-            observe.metrics().ingested(valid ? "accepted" : "invalid");
-            if (!valid) {
-                observe.metrics().deadLettered(BridgeHeaders.CODE_INVALID_INPUT);
+        registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead(), deadLetterCode -> {
+            observe.metrics().ingested(deadLetterCode == null ? "accepted" : "invalid");
+            if (deadLetterCode != null) {
+                observe.metrics().deadLettered(deadLetterCode);
             }
         }));
         registry.bind("taskPoller", poller);

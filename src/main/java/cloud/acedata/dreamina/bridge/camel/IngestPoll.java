@@ -38,6 +38,9 @@ import java.util.Set;
  * record of it already written. A failure is then thrown, so the error
  * policy retries the batch and, when the retries are used up, the consumer reads again from the committed offset
  * ({@code breakOnFirstError}). An invalid record never holds back the valid ones: it is written in the same batch.
+ * A record too large to be written as it is (its dead letter, or its pending record with large input headers) is
+ * not a failure to retry: it is dead-lettered at once in a reduced form that always fits
+ * ({@link TaskIntake#reducedDeadLetter}), and its partition moves on.
  *
  * <p>Records of partitions this consumer no longer owns (taken away by a rebalance while the batch waited) are
  * neither written nor committed: their new owner reads them from the committed offset.
@@ -48,10 +51,11 @@ public final class IngestPoll {
     /** The records of this batch already written, by position in the batch: a retry of the batch skips them. */
     static final String WRITTEN = "dreaminaIngestWritten";
 
-    /** Told of each input record written: a task parked on the pending topic, or an invalid one dead-lettered. */
+    /** Told of each input record written: a task parked on the pending topic, or a dead letter. */
     @FunctionalInterface
     public interface Written {
-        void record(boolean valid);
+        /** @param deadLetterCode the dead letter's error code, or null for a task parked on the pending topic */
+        void record(String deadLetterCode);
     }
 
     private final TaskIntake intake;
@@ -104,7 +108,9 @@ public final class IngestPoll {
             return;
         }
 
-        BatchWrite write = writer.writer().writeAll(records);
+        // A record too large to travel as it is (its dead letter, or its pending record with large input headers)
+        // is dead-lettered in a reduced form that always fits: the partition moves on.
+        BatchWrite write = writer.writer().writeAll(records, intake::reducedDeadLetter);
 
         OffsetCommit positions = new OffsetCommit();
         for (Entry entry : entries) {
@@ -123,9 +129,12 @@ public final class IngestPoll {
 
         for (int i = 0; i < intakes.size(); i++) {
             if (write.written(i)) {
-                written.record(!intakes.get(i).deadLetter());
-                if (intakes.get(i).deadLetter()) {
-                    logDeadLetter(intakes.get(i).record());
+                ProducerRecord<byte[], byte[]> record = write.replacement(i) != null ? write.replacement(i)
+                        : intakes.get(i).record();
+                String deadLetterCode = header(record, BridgeHeaders.ERROR_CODE);
+                written.record(deadLetterCode);
+                if (deadLetterCode != null) {
+                    logDeadLetter(record);
                 }
             }
         }
@@ -170,11 +179,12 @@ public final class IngestPoll {
 
     private static void logDeadLetter(ProducerRecord<byte[], byte[]> record) {
         if (DEAD_LETTER_LOG.isWarnEnabled()) {
-            DEAD_LETTER_LOG.warn("Dead-lettered {}/{}@{} (key {}, task null): {} {}",
+            DEAD_LETTER_LOG.warn("Dead-lettered {}/{}@{} (key {}, task {}): {} {}",
                     header(record, BridgeHeaders.ORIGIN_TOPIC), header(record, BridgeHeaders.ORIGIN_PARTITION),
                     header(record, BridgeHeaders.ORIGIN_OFFSET),
                     record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
-                    header(record, BridgeHeaders.ERROR_CODE), header(record, BridgeHeaders.ERROR_MESSAGE));
+                    header(record, BridgeHeaders.TASK_ID), header(record, BridgeHeaders.ERROR_CODE),
+                    header(record, BridgeHeaders.ERROR_MESSAGE));
         }
     }
 

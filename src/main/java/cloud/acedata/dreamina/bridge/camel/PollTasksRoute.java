@@ -7,14 +7,19 @@ import cloud.acedata.dreamina.bridge.schedule.BatchResult;
 import cloud.acedata.dreamina.bridge.schedule.BatchTicket;
 import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
+import cloud.acedata.dreamina.bridge.task.ReducedDeadLetter;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.util.ObjectHelper;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.BitSet;
 import java.util.List;
 
@@ -23,26 +28,36 @@ import java.util.List;
  * what became of each task, for the scheduler:
  * <ul>
  *   <li>the API unavailable, a request failed, the batch given up: nothing was written;</li>
- *   <li>a finished task too large for the output topic is dead-lettered instead, code {@value #CODE_TOO_LARGE} (the
- *       dead letter carries the small original input) — retrying would fail the same way for ever;</li>
+ *   <li>an outcome too large to be written ({@code max.request.size}, {@code max.message.bytes}) is dead-lettered
+ *       instead, code {@value BridgeHeaders#CODE_RECORD_TOO_LARGE}: a finished task with the small original input
+ *       when that fits, else — and for a dead letter or pending record too large — as a
+ *       {@linkplain ReducedDeadLetter reduced dead letter} that always fits; retrying would fail the same way for
+ *       ever;</li>
  *   <li>a topic that refuses the bridge (not authorised, missing with auto-creation off) pauses the tasks, as a
- *       refused token does; any other failed write is retried after the error pause.</li>
+ *       refused token does; any other failed write is retried after the error pause;</li>
+ *   <li>anything else the route throws (a defect, an answer no rule foresaw) fails the tasks of this batch as a
+ *       failing request does: they are isolated, a task alone waits its own backoff, and a task alone past its
+ *       deadline is dead-lettered {@value BridgeHeaders#CODE_BRIDGE_ERROR}, naming the error — never the whole
+ *       batch read again for ever.</li>
  * </ul>
  */
 public final class PollTasksRoute implements BatchHandler {
 
-    static final String CODE_TOO_LARGE = "record_too_large";
+    private static final Logger LOG = LoggerFactory.getLogger(PollTasksRoute.class);
 
     private final ProducerTemplate template;
     private final String pollUri;
     private final String deadLetterUri;
     private final String pendingUri;
+    private final Clock clock;
 
-    public PollTasksRoute(ProducerTemplate template, String pollUri, String deadLetterUri, String pendingUri) {
+    public PollTasksRoute(ProducerTemplate template, String pollUri, String deadLetterUri, String pendingUri,
+                          Clock clock) {
         this.template = template;
         this.pollUri = pollUri;
         this.deadLetterUri = deadLetterUri;
         this.pendingUri = pendingUri;
+        this.clock = clock;
     }
 
     @Override
@@ -66,13 +81,17 @@ public final class PollTasksRoute implements BatchHandler {
             if (ObjectHelper.getException(BatchClaim.Abandoned.class, failure) != null) {
                 return BatchResult.abandoned();
             }
+            if (receipts.isEmpty()) {
+                return handlingFailed(tasks, failure);
+            }
         }
         return fromReceipts(tasks, receipts, failure);
     }
 
     /**
      * Each task back onto the pending topic through the {@code schedule-task} route, as it is (the scheduler set when
-     * it is due); the API is not asked.
+     * it is due); the API is not asked. A copy too large to write (its headers grew past the limit) is dead-lettered
+     * in the reduced form instead, never retried for ever.
      */
     @Override
     public BatchResult writeBack(List<PendingTask> tasks, BatchTicket ticket) {
@@ -86,6 +105,9 @@ public final class PollTasksRoute implements BatchHandler {
             TaskOutcome outcome = TaskOutcome.writtenBack(tasks.get(i));
             Exception failure = template.send(pendingUri, e -> OutcomeMessage.write(e.getIn(), outcome))
                     .getException();
+            if (failure != null && isTooLarge(failure)) {
+                failure = writeReduced(outcome, failure);
+            }
             if (failure == null) {
                 written.set(i);
                 continue;
@@ -100,11 +122,33 @@ public final class PollTasksRoute implements BatchHandler {
         return new BatchResult(kind, written, reason, null);
     }
 
+    /** The route threw before any write, for no reason the rules know: isolated like a failing request. */
+    private BatchResult handlingFailed(List<PendingTask> tasks, Exception failure) {
+        LOG.warn("Handling {} due tasks failed unexpectedly; isolated like a failing request", tasks.size(), failure);
+        PendingTask task = tasks.get(0);
+        if (tasks.size() > 1 || clock.millis() < task.deadlineMillis()) {
+            return BatchResult.requestFailed("handling failed: " + failure);
+        }
+        TaskOutcome deadLetter = TaskOutcome.deadLetter(task, BridgeHeaders.CODE_BRIDGE_ERROR, "Task not handled "
+                + "within dreamina.poll.max-wait after " + (task.polls() + 1) + " polls; the bridge fails on it: "
+                + failure, null);
+        Exception notWritten = writeDeadLetter(deadLetter);
+        if (notWritten != null && isTooLarge(notWritten)) {
+            notWritten = writeReduced(deadLetter, notWritten);
+        }
+        if (notWritten == null) {
+            return BatchResult.done(1);
+        }
+        return new BatchResult(isUnwritable(notWritten) ? BatchResult.Kind.TOPIC_UNWRITABLE
+                : BatchResult.Kind.WRITE_FAILED, new BitSet(), notWritten.toString(), null);
+    }
+
     private BatchResult fromReceipts(List<PendingTask> tasks, WriteReceipts receipts, Exception routeFailure) {
         BitSet written = new BitSet(tasks.size());
         BitSet published = new BitSet(tasks.size());
         BatchResult.Kind kind = BatchResult.Kind.DONE;
         String reason = routeFailure == null ? "" : routeFailure.toString();
+        Exception handlingFailure = null;
         for (int i = 0; i < tasks.size(); i++) {
             WriteReceipts.Receipt receipt = receipts.receipt(i);
             if (receipt != null && receipt.written()) {
@@ -114,37 +158,86 @@ public final class PollTasksRoute implements BatchHandler {
                 }
                 continue;
             }
-            Exception failure = receipt == null ? routeFailure : receipt.failure();
-            if (receipt != null && isTooLargeForOutput(receipt) && deadLetterTooLarge(tasks.get(i), receipt)) {
-                written.set(i);
+            Exception failure = receipt != null ? receipt.failure() : routeFailure != null ? routeFailure
+                    : new IllegalStateException("the poll-tasks route gave this task no outcome");
+            if (receipt != null && receipt.outcome() != null && isTooLarge(receipt.failure())) {
+                failure = writeInstead(tasks.get(i), receipt);
+                if (failure == null) {
+                    written.set(i);
+                    continue;
+                }
+            }
+            if (!isKafkaFailure(failure)) {
+                handlingFailure = failure; // not a write Kafka refused: the bridge failed on this task's outcome
                 continue;
             }
-            if (failure != null && isUnwritable(failure)) {
+            if (isUnwritable(failure)) {
                 kind = BatchResult.Kind.TOPIC_UNWRITABLE;
             } else if (kind == BatchResult.Kind.DONE) {
                 kind = BatchResult.Kind.WRITE_FAILED;
             }
-            reason = failure == null ? "no outcome" : failure.toString();
+            reason = failure.toString();
+        }
+        if (kind == BatchResult.Kind.DONE && handlingFailure != null) {
+            // Only outcomes the bridge failed on are left: isolated like a failing request. (Beside a failed write
+            // they are read again with it, and meet this rule when the write succeeds.)
+            return written.isEmpty() ? handlingFailed(tasks, handlingFailure)
+                    : new BatchResult(BatchResult.Kind.REQUEST_FAILED, written, "handling failed: " + handlingFailure,
+                    null, published);
         }
         return new BatchResult(kind, written, reason, null, published);
     }
 
-    private static boolean isTooLargeForOutput(WriteReceipts.Receipt receipt) {
-        return receipt.outcome() != null && receipt.outcome().destination() == TaskOutcome.Destination.OUTPUT
-                && ObjectHelper.getException(RecordTooLargeException.class, receipt.failure()) != null;
+    private static boolean isKafkaFailure(Exception failure) {
+        return ObjectHelper.getException(KafkaException.class, failure) != null;
     }
 
-    /** @return whether the dead letter was written */
-    private boolean deadLetterTooLarge(PendingTask task, WriteReceipts.Receipt receipt) {
-        TaskOutcome deadLetter = TaskOutcome.deadLetter(task, CODE_TOO_LARGE, "The finished task's detail ("
-                + receipt.outcome().value().length + " bytes) is larger than the output topic accepts: "
-                + receipt.failure().getMessage(), null);
-        String videoUrl = receipt.outcome().header(BridgeHeaders.VIDEO_URL);
-        if (videoUrl != null) {
-            deadLetter.headers().put(BridgeHeaders.VIDEO_URL, videoUrl);
+    /**
+     * The last resort for an outcome too large to be written: a finished task's dead letter with its small original
+     * input when that fits; otherwise (and for a dead letter or pending record too large) its reduced dead letter.
+     *
+     * @return null when a dead letter was written, else why not
+     */
+    private Exception writeInstead(PendingTask task, WriteReceipts.Receipt receipt) {
+        TaskOutcome unwritable = receipt.outcome();
+        Exception refusal = receipt.failure();
+        if (unwritable.destination() == TaskOutcome.Destination.OUTPUT) {
+            TaskOutcome deadLetter = TaskOutcome.deadLetter(task, BridgeHeaders.CODE_RECORD_TOO_LARGE, "The finished "
+                    + "task's detail (" + unwritable.value().length + " bytes) is larger than the output topic "
+                    + "accepts: " + refusal.getMessage(), null);
+            String videoUrl = unwritable.header(BridgeHeaders.VIDEO_URL);
+            if (videoUrl != null) {
+                deadLetter.headers().put(BridgeHeaders.VIDEO_URL, videoUrl);
+            }
+            refusal = writeDeadLetter(deadLetter);
+            if (refusal == null || !isTooLarge(refusal)) {
+                return refusal;
+            }
+            unwritable = deadLetter;
         }
-        Exchange exchange = template.send(deadLetterUri, e -> OutcomeMessage.write(e.getIn(), deadLetter));
-        return exchange.getException() == null;
+        return writeReduced(unwritable, refusal);
+    }
+
+    /** @return null when the reduced dead letter of {@code unwritable} was written, else why not */
+    private Exception writeReduced(TaskOutcome unwritable, Exception refusal) {
+        String what = switch (unwritable.destination()) {
+            case OUTPUT -> "output record";
+            case DEAD_LETTER -> "dead letter";
+            case PENDING -> "pending record";
+        };
+        return writeDeadLetter(ReducedDeadLetter.of(unwritable, "The task cannot travel as it is: its " + what + " ("
+                + ReducedDeadLetter.sizeOf(unwritable) + " bytes) is larger than the producer (max.request.size) or "
+                + "the topic (max.message.bytes) accepts; its value and input headers are dropped here, the original "
+                + "is at its origin offset. " + refusal));
+    }
+
+    /** @return null when the dead letter was written, else why not */
+    private Exception writeDeadLetter(TaskOutcome deadLetter) {
+        return template.send(deadLetterUri, e -> OutcomeMessage.write(e.getIn(), deadLetter)).getException();
+    }
+
+    private static boolean isTooLarge(Exception failure) {
+        return ObjectHelper.getException(RecordTooLargeException.class, failure) != null;
     }
 
     /** Not authorised, or the topic does not exist (auto-creation off): no retry will help until an operator acts. */

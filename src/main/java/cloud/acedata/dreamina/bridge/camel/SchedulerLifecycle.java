@@ -91,7 +91,8 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
                 new PendingTaskScheduler.Settings(settings.pendingTopic(), settings.batchSize(),
                         settings.maxInFlight(), settings.coalesceWindow(), settings.errorPause(),
                         settings.credentialRecheck(), settings.stopTimeout()),
-                observe.meter(new PollTasksRoute(template, POLL_ROUTE, DEAD_LETTER_ROUTE, PENDING_ROUTE)), gate::openAt,
+                observe.meter(new PollTasksRoute(template, POLL_ROUTE, DEAD_LETTER_ROUTE, PENDING_ROUTE,
+                        Clock.systemUTC())), gate::openAt,
                 (owned, total) -> LOG.info("This instance polls {} of the {} pending partitions: {} API requests/s "
                         + "of the budget of {}", owned, total, String.format("%.1f", rateLimiter.share(owned, total)),
                         rateLimiter.maxRequestsPerSecond()),

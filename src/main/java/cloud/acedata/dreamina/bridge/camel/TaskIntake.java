@@ -2,6 +2,8 @@ package cloud.acedata.dreamina.bridge.camel;
 
 import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.InvalidInputException;
+import cloud.acedata.dreamina.bridge.task.ReducedDeadLetter;
+import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import cloud.acedata.dreamina.bridge.task.TaskReference;
 import cloud.acedata.dreamina.bridge.task.TaskReferenceParser;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,7 +20,8 @@ import java.time.Duration;
  * record (due after one poll interval, given up after max-wait), anything else a dead letter {@code invalid_input}.
  * Key and value stay byte for byte (an input without a key is keyed by the task id's UTF-8 bytes); the input's
  * ordinary headers travel along, its {@linkplain BridgeHeaders#isReserved reserved} ones never do, and the
- * bridge adds its own: where the record came from, which task it names, when to poll it.
+ * bridge adds its own: where the record came from, which task it names, when to poll it. A record that turns out
+ * too large to be written as it is becomes a {@linkplain #reducedDeadLetter reduced dead letter}.
  */
 public final class TaskIntake {
 
@@ -84,6 +87,38 @@ public final class TaskIntake {
         add(headers, BridgeHeaders.PENDING_POLLS, "0");
         byte[] key = input.key() != null ? input.key() : task.key().getBytes(StandardCharsets.UTF_8);
         return new Intake(new ProducerRecord<>(pendingTopic, null, key, input.value(), headers), task, null);
+    }
+
+    /**
+     * The dead letter that stands for a record Kafka refused as too large (its pending record, or its dead letter):
+     * {@code record_too_large} in the {@linkplain ReducedDeadLetter reduced form} that always fits.
+     */
+    public ProducerRecord<byte[], byte[]> reducedDeadLetter(ProducerRecord<byte[], byte[]> unwritable,
+                                                            Exception refusal) {
+        long size = sizeOf(unwritable);
+        String what = pendingTopic.equals(unwritable.topic()) ? "pending record" : "dead letter";
+        TaskOutcome reduced = ReducedDeadLetter.of(unwritable.key(), size, name -> header(unwritable, name),
+                "The input record cannot travel as it is: its " + what + " (" + size + " bytes) is larger than the "
+                        + "producer (max.request.size) or the topic (max.message.bytes) accepts; its value and "
+                        + "headers are dropped here, the original is at its origin offset. " + refusal);
+        RecordHeaders headers = new RecordHeaders();
+        reduced.headers().forEach((name, value) -> add(headers, name, value.toString()));
+        return new ProducerRecord<>(deadLetterTopic, null, reduced.key(), reduced.value(), headers);
+    }
+
+    private static long sizeOf(ProducerRecord<byte[], byte[]> record) {
+        long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0
+                : record.value().length);
+        for (Header header : record.headers()) {
+            size += header.key().getBytes(StandardCharsets.UTF_8).length
+                    + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
+    }
+
+    private static String header(ProducerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

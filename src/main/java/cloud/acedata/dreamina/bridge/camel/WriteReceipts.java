@@ -28,6 +28,11 @@ public final class WriteReceipts {
         receipts.put(index, new Receipt(outcome, failure));
     }
 
+    /** Whether no outcome of the batch reached a write. */
+    public boolean isEmpty() {
+        return receipts.isEmpty();
+    }
+
     /** The receipt of the task at {@code index}, or null when its outcome never reached a write. */
     public Receipt receipt(int index) {
         return receipts.get(index);

@@ -3,11 +3,13 @@ package cloud.acedata.dreamina.bridge.kafka;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 
 /**
  * Writes a list of records at once and says which of them Kafka acknowledged: every record is handed to the
@@ -71,5 +73,40 @@ public final class RecordBatchWriter {
             Thread.currentThread().interrupt();
         }
         return new BatchWrite(failures);
+    }
+
+    /**
+     * As {@link #writeAll(List)}, and then each record Kafka refused as too large — over the producer's
+     * {@code max.request.size} or the topic's {@code max.message.bytes} ({@link RecordTooLargeException}): no retry
+     * can write it — is written instead as {@code reduce} makes it of the record and its failure.
+     *
+     * @return the outcome of each record, by index; a replaced record's is its replacement's
+     */
+    public BatchWrite writeAll(List<ProducerRecord<byte[], byte[]>> records, BiFunction<ProducerRecord<byte[], byte[]>,
+            Exception, ProducerRecord<byte[], byte[]>> reduce) {
+        BatchWrite first = writeAll(records);
+        List<Integer> tooLarge = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> reduced = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (first.failure(i) instanceof RecordTooLargeException) {
+                tooLarge.add(i);
+                reduced.add(reduce.apply(records.get(i), first.failure(i)));
+            }
+        }
+        if (tooLarge.isEmpty()) {
+            return first;
+        }
+        BatchWrite second = writeAll(reduced);
+        List<Exception> failures = new ArrayList<>(records.size());
+        List<ProducerRecord<byte[], byte[]>> replacements = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            failures.add(first.failure(i));
+            replacements.add(null);
+        }
+        for (int j = 0; j < tooLarge.size(); j++) {
+            failures.set(tooLarge.get(j), second.failure(j));
+            replacements.set(tooLarge.get(j), reduced.get(j));
+        }
+        return new BatchWrite(failures, replacements);
     }
 }

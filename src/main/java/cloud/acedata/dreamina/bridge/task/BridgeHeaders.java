@@ -21,6 +21,8 @@ public final class BridgeHeaders {
     public static final String ORIGIN_TOPIC = "dreamina.origin.topic";
     public static final String ORIGIN_PARTITION = "dreamina.origin.partition";
     public static final String ORIGIN_OFFSET = "dreamina.origin.offset";
+    /** On a {@code record_too_large} dead letter: the bytes of the record that could not be written. */
+    public static final String ORIGINAL_SIZE = "dreamina.original.size";
 
     /** Epoch millis at which the task is next due for a poll. */
     public static final String PENDING_DUE = "dreamina.pending.due";
@@ -79,6 +81,10 @@ public final class BridgeHeaders {
     public static final String CODE_INVALID_INPUT = "invalid_input";
     public static final String CODE_TASK_FAILED = "task_failed";
     public static final String CODE_POLL_TIMEOUT = "poll_timeout";
+    /** A record larger than the producer or its topic accepts, dead-lettered in a reduced form. */
+    public static final String CODE_RECORD_TOO_LARGE = "record_too_large";
+    /** The bridge failed on the task itself (an unexpected exception) until its deadline. */
+    public static final String CODE_BRIDGE_ERROR = "bridge_error";
 
     private BridgeHeaders() {
     }

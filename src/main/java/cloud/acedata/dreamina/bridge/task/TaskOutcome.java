@@ -18,14 +18,21 @@ public record TaskOutcome(Destination destination, byte[] key, byte[] value, Map
 
     public enum Destination { OUTPUT, DEAD_LETTER, PENDING }
 
-    /** The finished task: key = task id, value = the detail exactly as the API returned it. */
+    /**
+     * The finished task: key = task id, value = the detail exactly as the API returned it. A task given only by its
+     * trace id whose answer names no id (null {@code taskId}) is keyed by its trace id and has no task id header
+     * (and a record that names neither keeps its pending record's key).
+     */
     public static TaskOutcome done(PendingTask task, String taskId, String traceId, byte[] detail, String videoUrl) {
         Map<String, Object> headers = passThrough(task, false);
-        headers.put(BridgeHeaders.TASK_ID, taskId);
-        putIfKnown(headers, BridgeHeaders.TRACE_ID, traceId != null ? traceId : task.traceId());
+        String knownTraceId = traceId != null ? traceId : task.traceId();
+        putIfKnown(headers, BridgeHeaders.TASK_ID, taskId);
+        putIfKnown(headers, BridgeHeaders.TRACE_ID, knownTraceId);
         headers.put(BridgeHeaders.VIDEO_URL, videoUrl);
         headers.put(BridgeHeaders.STATUS, "done");
-        return new TaskOutcome(Destination.OUTPUT, taskId.getBytes(StandardCharsets.UTF_8), detail, headers);
+        String id = taskId != null && !taskId.isEmpty() ? taskId : knownTraceId;
+        byte[] key = id != null ? id.getBytes(StandardCharsets.UTF_8) : task.key();
+        return new TaskOutcome(Destination.OUTPUT, key, detail, headers);
     }
 
     /**

@@ -58,6 +58,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IngestIT extends BridgeTestSupport {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** The key of the record whose dead letter the dead-letter topic refuses: 1,024 bytes. */
+    private static final String BIG_KEY = "big3-" + "k".repeat(1_019);
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     private KafkaProducer<byte[], byte[]> producer;
@@ -88,9 +90,11 @@ class IngestIT extends BridgeTestSupport {
         kafka.createTopic(topics.in(), 1);
         kafka.createTopic(topics.out(), 3);
         try (Admin admin = admin()) {
-            // The dead-letter topic refuses the one big record; the small dead letters fit.
+            // The dead-letter topic refuses the one big record, in both its forms: as it is, and reduced (a reduced
+            // dead letter keeps a key of up to 1 KiB: this one's 1,024-byte key does not fit 1,200 bytes either);
+            // the small dead letters fit.
             admin.createTopics(List.of(new NewTopic(topics.dlq(), 1, (short) 1)
-                    .configs(Map.of("max.message.bytes", "1500")))).all().get(30, TimeUnit.SECONDS);
+                    .configs(Map.of("max.message.bytes", "1200")))).all().get(30, TimeUnit.SECONDS);
             List<SimulatedTask> valid = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 valid.add(api.createTask(TaskScript.done(Duration.ZERO)));
@@ -100,7 +104,7 @@ class IngestIT extends BridgeTestSupport {
             send("v0", utf8(valid.get(0).id()), Map.of());
             send("i1", utf8("not a task id!"), Map.of());
             send("v2", utf8(valid.get(1).id()), Map.of());
-            send("big3", big, Map.of());
+            send(BIG_KEY, big, Map.of());
             send("v4", utf8(valid.get(2).id()), Map.of());
             send("i5", utf8("{\"task_id\": 42}"), Map.of());
             send("v6", utf8(valid.get(3).id()), Map.of());
@@ -137,8 +141,8 @@ class IngestIT extends BridgeTestSupport {
                     "one pending record per valid input: the records written after the failed one were not "
                             + "written again when it was read again");
             assertEquals(4, outputs.size(), "one output per valid input");
-            assertEquals(List.of("big3", "i1", "i5"), sortedKeys(deadLetters), "one dead letter per invalid input");
-            assertArrayEquals(big, deadLetters.stream().filter(r -> "big3".equals(key(r))).findFirst()
+            assertEquals(List.of(BIG_KEY, "i1", "i5"), sortedKeys(deadLetters), "one dead letter per invalid input");
+            assertArrayEquals(big, deadLetters.stream().filter(r -> BIG_KEY.equals(key(r))).findFirst()
                     .orElseThrow().value(), "the original bytes");
             report("failed write in the middle of an ingest poll: 7 records, the 4th refused by the dead-letter "
                     + "topic " + failedAttempts + " times: offset held at 3, the 4 valid records published and the "

@@ -4,8 +4,12 @@ import cloud.acedata.dreamina.bridge.api.ApiUnavailableException;
 import cloud.acedata.dreamina.bridge.camel.BatchClaim;
 import cloud.acedata.dreamina.bridge.camel.CollectWriteReceipts;
 import cloud.acedata.dreamina.bridge.camel.OutcomeMessage;
+import cloud.acedata.dreamina.bridge.camel.PollTasksRoute;
 import cloud.acedata.dreamina.bridge.camel.WriteReceipts;
+import cloud.acedata.dreamina.bridge.schedule.BatchResult;
+import cloud.acedata.dreamina.bridge.schedule.BatchTicket;
 import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome.Destination;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import org.apache.camel.Exchange;
@@ -15,11 +19,15 @@ import org.apache.camel.spi.Registry;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +53,9 @@ class PollTasksRouteTest extends RouteTestSupport {
             return outcomes;
         }
     }
+
+    /** A deadline far ahead of now. */
+    private static final long NOT_YET = Instant.now().plusSeconds(3600).toEpochMilli();
 
     private final GivenOutcomes poller = new GivenOutcomes();
 
@@ -112,6 +123,82 @@ class PollTasksRouteTest extends RouteTestSupport {
 
         assertInstanceOf(ApiUnavailableException.class, done.getException(), "the scheduler must see the failure");
         MockEndpoint.assertIsSatisfied(topic(OUTPUT), topic(DEAD_LETTER), topic(PENDING));
+    }
+
+    @Test
+    void aBatchWhoseHandlingThrowsIsIsolatedLikeAFailingRequestNotRewound() throws Exception {
+        startContext();
+        poller.failure = new IllegalStateException("unexpected");
+        topic(DEAD_LETTER).expectedMessageCount(0);
+
+        BatchResult result = pollTasks(Instant.now()).handle(List.of(pending("a", NOT_YET), pending("b", NOT_YET)),
+                new BatchTicket());
+
+        assertEquals(BatchResult.Kind.REQUEST_FAILED, result.kind(), "isolated (halved), not read again for ever");
+        assertTrue(result.written().isEmpty());
+        assertTrue(result.reason().contains("IllegalStateException: unexpected"), result.reason());
+        MockEndpoint.assertIsSatisfied(topic(DEAD_LETTER));
+    }
+
+    @Test
+    void aLoneTaskWhoseHandlingThrowsWaitsItsOwnBackoffUntilItsDeadline() throws Exception {
+        startContext();
+        poller.failure = new IllegalStateException("unexpected");
+        topic(DEAD_LETTER).expectedMessageCount(0);
+
+        BatchResult result = pollTasks(Instant.now()).handle(List.of(pending("a", NOT_YET)), new BatchTicket());
+
+        assertEquals(BatchResult.Kind.REQUEST_FAILED, result.kind(), "alone: its own backoff");
+        MockEndpoint.assertIsSatisfied(topic(DEAD_LETTER));
+    }
+
+    @Test
+    void aLoneTaskWhoseHandlingThrowsPastItsDeadlineIsDeadLetteredNamingTheError() throws Exception {
+        startContext();
+        poller.failure = new NullPointerException("no id");
+        MockEndpoint deadLetter = expectOne(DEAD_LETTER, "a");
+        deadLetter.expectedHeaderReceived(BridgeHeaders.ERROR_CODE, "bridge_error");
+
+        BatchResult result = pollTasks(Instant.ofEpochMilli(NOT_YET + 1)).handle(List.of(pending("a", NOT_YET)),
+                new BatchTicket());
+
+        assertEquals(BatchResult.Kind.DONE, result.kind());
+        assertTrue(result.isWritten(0), "its dead letter acknowledged");
+        MockEndpoint.assertIsSatisfied(deadLetter);
+        String message = deadLetter.getReceivedExchanges().get(0).getMessage()
+                .getHeader(BridgeHeaders.ERROR_MESSAGE, String.class);
+        assertTrue(message.contains("NullPointerException: no id"), message);
+        assertArrayEquals(bytes("value-a"), deadLetter.getReceivedExchanges().get(0).getMessage()
+                .getBody(byte[].class), "the input's bytes");
+    }
+
+    @Test
+    void anOutcomeTheBridgeFailsOnIsIsolatedAndTheOthersAreWritten() throws Exception {
+        startContext();
+        // The second outcome has no destination: the route's split fails on it, not Kafka.
+        poller.outcomes = List.of(outcome(Destination.OUTPUT, "task-a", "{\"id\":\"task-a\"}",
+                Map.of(BridgeHeaders.STATUS, "done")), outcome(null, "task-b", "{}", Map.of()));
+        MockEndpoint output = expectOne(OUTPUT, "task-a");
+
+        BatchResult result = pollTasks(Instant.now()).handle(List.of(pending("a", NOT_YET), pending("b", NOT_YET)),
+                new BatchTicket());
+
+        MockEndpoint.assertIsSatisfied(output);
+        assertTrue(result.isWritten(0), "the good outcome written");
+        assertEquals(BatchResult.Kind.REQUEST_FAILED, result.kind(),
+                "the other isolated, not read again for ever: " + result.reason());
+        assertFalse(result.isWritten(1));
+    }
+
+    private PollTasksRoute pollTasks(Instant now) {
+        return new PollTasksRoute(template, "direct:poll-tasks", "direct:dead-letter", "direct:schedule-task",
+                Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    /** A pending task keyed {@code key}, given up at {@code deadline} (epoch millis). */
+    private static PendingTask pending(String key, long deadline) {
+        return new PendingTask(bytes(key), bytes("value-" + key), Map.of(BridgeHeaders.TASK_ID, bytes("task-" + key),
+                BridgeHeaders.PENDING_DEADLINE, bytes(String.valueOf(deadline))));
     }
 
     private MockEndpoint expectOne(String topic, String key) {

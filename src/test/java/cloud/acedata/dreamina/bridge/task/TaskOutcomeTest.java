@@ -147,6 +147,16 @@ class TaskOutcomeTest {
     }
 
     @Test
+    void outputOfATraceOnlyTaskWhoseAnswerNamesNoIdIsKeyedByItsTraceId() {
+        PendingTask task = new PendingTask(bytes("input-key"), bytes("{\"trace_id\":\"tr-9\"}"),
+                headers(null, "tr-9"));
+        TaskOutcome outcome = TaskOutcome.done(task, null, "tr-9", bytes("{}"), "https://cdn/v.mp4");
+        assertArrayEquals(bytes("tr-9"), outcome.key(), "the trace id stands for the id nobody gave");
+        assertEquals("tr-9", outcome.header(BridgeHeaders.TRACE_ID));
+        assertNull(outcome.header(BridgeHeaders.TASK_ID), "no task id is known");
+    }
+
+    @Test
     void outputWithoutAnyTraceIdHasNoTraceHeader() {
         PendingTask task = new PendingTask(bytes(TASK_ID), bytes(TASK_ID), headers(TASK_ID, null));
 
