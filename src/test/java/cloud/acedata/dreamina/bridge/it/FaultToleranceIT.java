@@ -13,6 +13,7 @@ import cloud.acedata.dreamina.bridge.support.BridgeTestSupport;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
+import cloud.acedata.dreamina.bridge.support.ReliabilityReport;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.spi.InterceptSendToEndpoint;
@@ -39,12 +40,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -86,7 +82,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FaultToleranceIT extends BridgeTestSupport {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final Path REPORT = Path.of("target", "reliability-report.txt");
     /** Wall clock and System.nanoTime are read one after the other; the gate works on the wall clock. */
     private static final long CLOCK_TOLERANCE_MS = 10;
 
@@ -750,13 +745,7 @@ class FaultToleranceIT extends BridgeTestSupport {
             String line = String.join(" | ", scenario, figure(tasksIn), figure(output), figure(deadLetter),
                     figure(duplicates), String.join("; ", all));
             System.out.println("RELIABILITY " + line);
-            try {
-                Files.createDirectories(REPORT.getParent());
-                Files.writeString(REPORT, line + System.lineSeparator(), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ReliabilityReport.append(line);
         }
 
         private static String figure(int value) {

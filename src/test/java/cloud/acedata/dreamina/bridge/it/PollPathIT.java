@@ -10,6 +10,7 @@ import cloud.acedata.dreamina.bridge.support.BridgeTestSupport;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
+import cloud.acedata.dreamina.bridge.support.ReliabilityReport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -19,12 +20,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,7 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PollPathIT extends BridgeTestSupport {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final Path REPORT = Path.of("target", "reliability-report.txt");
 
     @Override
     protected String topicPrefix() {
@@ -263,15 +258,6 @@ class PollPathIT extends BridgeTestSupport {
     }
 
     private static void report(String scenario, int in, int out, int dead, String notes) {
-        String line = String.join(" | ", scenario, String.valueOf(in), String.valueOf(out), String.valueOf(dead),
-                "0", notes);
-        System.out.println("[reliability] " + line);
-        try {
-            Files.createDirectories(REPORT.getParent());
-            Files.writeString(REPORT, line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ReliabilityReport.line(scenario, in, out, dead, notes);
     }
 }
