@@ -22,9 +22,9 @@ import java.util.Optional;
  *   <li>401 and 403 mean the credential is wrong, 404 {@code no_api} that the URL is, and the same 4xx refusal for
  *       many different tasks in a row with no success between (a proxy's 407, a gateway's 400 for all) that
  *       something in front of the API refuses everything, and 200s that are not the API's answer for as many
- *       requests in a row (another service behind the base URL, {@link #answerNotOfTheApi}): the gate <em>pauses</em> for the re-check interval, the
- *       log says why once, and the listener pauses consumption of new input until the API answers normally. None
- *       of this is a task's fault: nothing is dead-lettered for it.</li>
+ *       requests in a row (another service behind the base URL, {@link #answerNotOfTheApi}): the gate
+ *       <em>pauses</em> for the re-check interval, the log says why once, and the listener pauses consumption of new
+ *       input until the API answers normally. None of this is a task's fault: nothing is dead-lettered for it.</li>
  * </ul>
  * Successes count by when their request was <em>sent</em>: an answer to a request sent before a refusal streak began
  * does not end it (with many requests in flight, answers that left before a proxy started refusing arrive after its

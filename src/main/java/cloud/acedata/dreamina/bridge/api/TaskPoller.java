@@ -132,7 +132,7 @@ public final class TaskPoller {
         ObjectNode body = mapper.createObjectNode().put("action", "retrieve_batch");
         ArrayNode ids = body.putArray("ids");
         tasks.forEach(task -> ids.add(task.taskId()));
-        Instant sentAt = clock.instant();
+        Instant sentAt = awaitTurn();
         ApiAnswer answer = call(body, sentAt);
         if (isRefusal(answer.status())) {
             return tasks.size() == 1
@@ -151,7 +151,7 @@ public final class TaskPoller {
 
     private RawDetail retrieveOne(String field, String value) {
         ObjectNode body = mapper.createObjectNode().put("action", "retrieve").put(field, value);
-        Instant sentAt = clock.instant();
+        Instant sentAt = awaitTurn();
         ApiAnswer answer = call(body, sentAt);
         if (isRefusal(answer.status())) {
             return RawDetail.refused(answer, mapper, gate.lastSuccessAt(), sentAt);
@@ -196,17 +196,29 @@ public final class TaskPoller {
         }
     }
 
-    private ApiAnswer call(ObjectNode body, Instant sentAt) {
+    /**
+     * Waits until a request may go out: the gate open, then the rate limit.
+     *
+     * @return when the request is sent (the gate judges its answer by that: a success counts from when it was sent)
+     */
+    private Instant awaitTurn() {
         if (!gate.isOpen()) {
             throw new ApiUnavailableException("waiting for the API to be available again", gate.openAt());
         }
-        ApiAnswer answer;
         try {
             rateLimiter.acquire();
-            answer = api.post(mapper.writeValueAsBytes(body));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiUnavailableException("interrupted while waiting for the rate limit", clock.instant());
+        }
+        return clock.instant();
+    }
+
+    /** Sends a request whose turn came at {@code sentAt} ({@link #awaitTurn}). */
+    private ApiAnswer call(ObjectNode body, Instant sentAt) {
+        ApiAnswer answer;
+        try {
+            answer = api.post(mapper.writeValueAsBytes(body));
         } catch (SocketTimeoutException e) {
             throw failed(CODE_TIMEOUT, "no answer within dreamina.api.read-timeout", null, Optional.empty(), sentAt);
         } catch (IOException e) {
@@ -301,6 +313,7 @@ public final class TaskPoller {
         }
     }
 
+    /** @return the body's JSON, or null when it is not JSON (then not of the contract's shape either) */
     private JsonNode readOrNull(byte[] body) {
         try {
             return mapper.readTree(body);
