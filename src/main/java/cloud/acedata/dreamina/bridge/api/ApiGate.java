@@ -11,17 +11,24 @@ import java.util.Optional;
 /**
  * Whether the Tasks API may be called now, shared by every poll of this instance.
  * <ul>
- *   <li>429, and 5xx / I/O errors / non-JSON answers that look general (a failure right after another, with no
- *       success since the failed request was sent), close the gate for a capped exponential backoff with jitter, or
- *       for the answer's {@code Retry-After} (capped), so no request goes out before the allowed time;</li>
- *   <li>a 5xx or I/O failure right after a success, or while other requests succeed, is <em>isolated</em>: the
- *       gate stays open and the caller isolates the tasks of that request ({@link #isIsolatedFailure});</li>
+ *   <li>429, and 5xx / I/O errors / answers that are not the API's that look general (no success arrived while
+ *       the failed request was on its way, and the probe fails too), close the gate for a capped exponential backoff
+ *       with jitter, or for the answer's {@code Retry-After} (capped), so no request goes out before the allowed
+ *       time;</li>
+ *   <li>a 5xx or I/O failure while other requests demonstrably succeed (one answered after the failed one was
+ *       sent) is <em>isolated</em>: the gate stays open and the caller isolates the tasks of that request
+ *       ({@link #isIsolatedFailure}). A gate that has seen no success yet (a start) proves nothing: the caller
+ *       probes;</li>
  *   <li>401 and 403 mean the credential is wrong, 404 {@code no_api} that the URL is, and the same 4xx refusal for
  *       many different tasks in a row with no success between (a proxy's 407, a gateway's 400 for all) that
- *       something in front of the API refuses everything: the gate <em>pauses</em> for the re-check interval, the
- *       log says why once, and the listener pauses consumption of new input until the API answers normally. None
- *       of this is a task's fault: nothing is dead-lettered for it.</li>
+ *       something in front of the API refuses everything, and 200s that are not the API's answer for as many
+ *       requests in a row (another service behind the base URL, {@link #answerNotOfTheApi}): the gate
+ *       <em>pauses</em> for the re-check interval, the log says why once, and the listener pauses consumption of new
+ *       input until the API answers normally. None of this is a task's fault: nothing is dead-lettered for it.</li>
  * </ul>
+ * Successes count by when their request was <em>sent</em>: an answer to a request sent before a refusal streak began
+ * does not end it (with many requests in flight, answers that left before a proxy started refusing arrive after its
+ * first refusals).
  */
 public final class ApiGate {
 
@@ -37,8 +44,13 @@ public final class ApiGate {
     /** What the gate lets through now: everything, nothing until a backoff has passed, nothing until a re-check. */
     public enum State { OPEN, BACKING_OFF, PAUSED }
 
-    /** Distinct tasks refused in a row with the same status and code, no success between: the circuit opens. */
+    /**
+     * Distinct tasks refused in a row with the same status and code, or answers not of the API's shape, no success
+     * between: the circuit opens.
+     */
     static final int REFUSAL_STREAK_LIMIT = 10;
+    /** The streak key of 200s whose body is not of the contract's shape. */
+    private static final String NOT_THE_API = "200 not_the_api";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
 
@@ -52,17 +64,20 @@ public final class ApiGate {
     private Instant openAt = Instant.EPOCH;
     /** Failures that closed the gate since the last success: the backoff's attempt number. */
     private int consecutiveFailures;
-    /** Every failed request since the last success, isolated or not. */
-    private int failuresSinceSuccess;
+    /** When the last success arrived (not when its request was sent). */
     private Instant lastSuccessAt = Instant.EPOCH;
     /** Why every request is refused (credential, URL, circuit), or null. */
     private String refusal;
+    /** When the last refusal arrived. */
+    private Instant refusedAt = Instant.EPOCH;
     /** The listener paused consumption and has not yet resumed it successfully. */
     private boolean listenerPaused;
     /** A resume that failed is tried again on a successful answer, at most once per re-check interval. */
     private Instant nextResumeAttempt = Instant.EPOCH;
     private String streakKey;
     private int streak;
+    /** When the first request of the current streak was sent: only a success sent after it ends the streak. */
+    private Instant streakSince;
 
     public ApiGate(Clock clock, Backoff backoff, Duration retryAfterCap, Duration credentialRecheck) {
         this.clock = clock;
@@ -99,7 +114,6 @@ public final class ApiGate {
     /** A failure that is no task's fault (429, or a general outage): closes the gate for the backoff. */
     public synchronized Instant transientFailure(String reason, Optional<Duration> retryAfter) {
         consecutiveFailures++;
-        failuresSinceSuccess++;
         Duration wait = backoff.retryDelay(consecutiveFailures, retryAfter, retryAfterCap);
         Instant next = clock.instant().plus(wait);
         if (next.isAfter(openAt)) {
@@ -111,17 +125,14 @@ public final class ApiGate {
     }
 
     /**
-     * A request sent at {@code sentAt} failed with a 5xx, an I/O error or an unreadable answer. It is isolated when
-     * the previous answer was a success, or when another request succeeded while this one was on its way: then it is
-     * counted, the gate stays open and the caller isolates the request's tasks. Otherwise it may be an outage; the
-     * caller decides (a probe) and calls {@link #transientFailure} if so.
+     * A request sent at {@code sentAt} failed with a 5xx, an I/O error or an unreadable answer. It is isolated only
+     * when the API demonstrably answers others: a success arrived while this request was on its way (at or after
+     * {@code sentAt}). Then the gate stays open and the caller isolates the request's tasks. A success before it
+     * proves nothing — the API may have gone since (nor does a gate that has seen none, after a start): the caller
+     * decides by a probe, and calls {@link #transientFailure} when that fails too.
      */
     public synchronized boolean isIsolatedFailure(Instant sentAt) {
-        if (failuresSinceSuccess == 0 || lastSuccessAt.isAfter(sentAt)) {
-            failuresSinceSuccess++;
-            return true;
-        }
-        return false;
+        return !lastSuccessAt.isBefore(sentAt);
     }
 
     /** A 401 or 403 (or a 400 {@code no_token}): pauses until the re-check interval has passed. */
@@ -147,23 +158,63 @@ public final class ApiGate {
      * a backoff; a genuinely bad task meets a success before its refusal on a later round.
      *
      * @param lastSuccess when the API last answered normally before this refusal, or null if never
+     * @param sentAt      when the refused request was sent
      * @return whether the task may be dead-lettered for it; if not, the caller holds it ({@link #holdRefused})
      */
-    public boolean isTaskAtFault(int status, String code, Instant lastSuccess) {
+    public boolean isTaskAtFault(int status, String code, Instant lastSuccess, Instant sentAt) {
         String key = status + " " + code;
         int count;
         boolean atFault;
         synchronized (this) {
-            streak = key.equals(streakKey) ? streak + 1 : 1;
-            streakKey = key;
-            count = streak;
+            count = countInStreak(key, sentAt);
             atFault = count == 1 && lastSuccess != null
                     && lastSuccess.isAfter(clock.instant().minus(credentialRecheck.multipliedBy(2)));
         }
-        if (!atFault && count == REFUSAL_STREAK_LIMIT) {
+        // Once open, each further refusal keeps it open (and moves the re-check): it is not over until a success.
+        if (!atFault && count >= REFUSAL_STREAK_LIMIT) {
             endpointRefused("HTTP " + key + " for " + count + " tasks in a row, no success between");
         }
         return atFault;
+    }
+
+    /**
+     * A 200 whose body is not of the contract's shape (not JSON, or JSON of another shape such as a gateway's
+     * {@code {"status":"ok"}}): the answer of something that is not the Tasks API, or of an API in trouble. Counted
+     * like a refusal: {@value #REFUSAL_STREAK_LIMIT} in a row with no success sent after the first (or one while the
+     * circuit is already open) open the circuit ({@link #endpointRefused}); otherwise the caller treats it as a
+     * failed request (isolated, or an outage).
+     *
+     * @param sentAt when the request so answered was sent
+     * @return whether the circuit is open: the caller leaves every task where it is until {@link #openAt()}
+     */
+    public boolean answerNotOfTheApi(String reason, Instant sentAt) {
+        int count;
+        boolean open;
+        synchronized (this) {
+            count = countInStreak(NOT_THE_API, sentAt);
+            open = refusal != null;
+        }
+        if (open || count >= REFUSAL_STREAK_LIMIT) {
+            endpointRefused("200 answers that are not the Tasks API's (" + reason + ") for " + count
+                    + " requests in a row, no success between");
+            return true;
+        }
+        return false;
+    }
+
+    /** One more request answered {@code key} in the streak (a new streak if the key differs); its length. */
+    private int countInStreak(String key, Instant sentAt) {
+        if (key.equals(streakKey)) {
+            streak++;
+            if (sentAt.isBefore(streakSince)) {
+                streakSince = sentAt;
+            }
+        } else {
+            streakKey = key;
+            streak = 1;
+            streakSince = sentAt;
+        }
+        return streak;
     }
 
     /** When the API last answered normally ({@link Instant#EPOCH} if never). */
@@ -188,6 +239,7 @@ public final class ApiGate {
         synchronized (this) {
             first = refusal == null;
             refusal = why;
+            refusedAt = clock.instant();
             // A pause that failed (or a resume in progress) is tried again on the next refusal.
             pause = !listenerPaused;
             listenerPaused = true;
@@ -216,24 +268,36 @@ public final class ApiGate {
         return next;
     }
 
-    /**
-     * The API answered normally. After a refusal, consumption is resumed; the refusal counts as over for the
-     * listener only once it resumed without an exception — a failed resume is tried again on a later successful
-     * answer (at most once per re-check interval), so it cannot leave consumption stopped for good.
-     */
+    /** The API answered normally a request sent just now ({@link #succeeded(Instant)}). */
     public void succeeded() {
+        succeeded(clock.instant());
+    }
+
+    /**
+     * The API answered normally a request sent at {@code sentAt}. After a refusal, consumption is resumed; the refusal
+     * counts as over for the listener only once it resumed without an exception — a failed resume is tried again on
+     * a later successful answer (at most once per re-check interval), so it cannot leave consumption stopped for
+     * good. The refusal streak ends only if the request was sent after the streak's first one: an answer that left
+     * before a proxy started refusing says nothing about the proxy now.
+     */
+    public void succeeded(Instant sentAt) {
         boolean recovered;
         boolean resume;
         synchronized (this) {
-            recovered = refusal != null;
-            refusal = null;
+            // A request sent before the last refusal arrived says nothing about the refusal: it stays.
+            recovered = refusal != null && !sentAt.isBefore(refusedAt);
+            if (recovered) {
+                refusal = null;
+            }
             consecutiveFailures = 0;
-            failuresSinceSuccess = 0;
-            streak = 0;
-            streakKey = null;
+            if (streakKey != null && !sentAt.isBefore(streakSince)) {
+                streak = 0;
+                streakKey = null;
+                streakSince = null;
+            }
             Instant now = clock.instant();
             lastSuccessAt = now;
-            resume = listenerPaused && !now.isBefore(nextResumeAttempt);
+            resume = refusal == null && listenerPaused && !now.isBefore(nextResumeAttempt);
             if (resume) {
                 // Concurrent answers do not resume twice at once; a failure below sets the real next attempt.
                 nextResumeAttempt = now.plus(credentialRecheck);

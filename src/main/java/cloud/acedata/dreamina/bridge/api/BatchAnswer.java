@@ -14,7 +14,8 @@ import java.util.Map;
  * Reads a {@code retrieve_batch} answer {@code {"items":[detail, …],"count":N}} into each item's detail, keyed by
  * its top-level {@code id} (never {@code data.task_id}, whose hyphens differ). Each item keeps its exact bytes as
  * the API sent them, so the output record carries the detail unchanged. A task missing from {@code items} has no
- * result yet.
+ * result yet. An object without an {@code items} array is not the API's answer (a gateway's {@code {"status":"ok"}}
+ * would otherwise read as "nothing finished yet" for ever): it is refused like unreadable JSON.
  */
 final class BatchAnswer {
 
@@ -23,6 +24,7 @@ final class BatchAnswer {
 
     static Map<String, TaskPoller.RawDetail> detailsById(byte[] body, ObjectMapper mapper) throws IOException {
         Map<String, TaskPoller.RawDetail> details = new HashMap<>();
+        boolean items = false;
         try (JsonParser parser = mapper.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
@@ -30,8 +32,9 @@ final class BatchAnswer {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if ("items".equals(field) && value == JsonToken.START_ARRAY) {
+                if ("items".equals(field) && value == JsonToken.START_ARRAY && !items) {
                     readItems(parser, body, mapper, details);
+                    items = true;
                 } else {
                     parser.skipChildren();
                 }
@@ -39,6 +42,9 @@ final class BatchAnswer {
             if (parser.nextToken() != null) {
                 throw new IOException("trailing content after the JSON object");
             }
+        }
+        if (!items) {
+            throw new IOException("no items array: not a retrieve_batch answer");
         }
         return details;
     }

@@ -1,6 +1,7 @@
 package cloud.acedata.dreamina.bridge.api;
 
 import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
+import cloud.acedata.dreamina.bridge.task.ClockSkew;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome;
@@ -31,9 +32,13 @@ import java.util.Optional;
  *       other requests ({@link ApiGate#taskRefused}); the same refusal for everything is a refusing endpoint;</li>
  *   <li>401/403, 404 {@code no_api}, 429 and outages are no task's fault: {@link ApiUnavailableException} leaves
  *       every task of the batch where it is (see {@link ApiGate});</li>
+ *   <li>a {@code 200} is an answer only in the contract's shape ({@code retrieve_batch}: an {@code items} array;
+ *       {@code retrieve}: {@code {}} or a task detail with its {@code id} or {@code trace_id}); any other 200 is a
+ *       failed request, and the same for every request opens the circuit ({@link ApiGate#answerNotOfTheApi});</li>
  *   <li>a 5xx, I/O error or unreadable answer while the API answers other requests throws
  *       {@link RequestFailedException}: the scheduler isolates the batch's tasks. A task polled alone whose request
  *       fails so after its deadline is dead-lettered with that error;</li>
+ *   <li>deadlines are judged with the tolerance of {@link ClockSkew} (another instance's clock wrote them);</li>
  *   <li>every request waits for the client-side rate limit.</li>
  * </ul>
  */
@@ -49,7 +54,7 @@ public final class TaskPoller {
     private final ApiGate gate;
     private final TaskAnswerClassifier classifier;
     private final ObjectMapper mapper;
-    private final Duration interval;
+    private final ClockSkew skew;
     private final Clock clock;
 
     public TaskPoller(TasksApi api, ApiRateLimiter rateLimiter, ApiGate gate, TaskAnswerClassifier classifier,
@@ -59,7 +64,7 @@ public final class TaskPoller {
         this.gate = gate;
         this.classifier = classifier;
         this.mapper = apiMapper;
-        this.interval = interval;
+        this.skew = new ClockSkew(interval, Duration.ZERO);
         this.clock = clock;
     }
 
@@ -72,7 +77,7 @@ public final class TaskPoller {
         try {
             return pollOnce(tasks);
         } catch (RequestFailedException e) {
-            if (tasks.size() != 1 || clock.millis() < tasks.get(0).deadlineMillis()) {
+            if (tasks.size() != 1 || !skew.isPastDeadline(tasks.get(0), clock.millis())) {
                 throw e;
             }
             PendingTask task = tasks.get(0);
@@ -118,7 +123,8 @@ public final class TaskPoller {
     }
 
     private boolean isTaskAtFault(RawDetail refused) {
-        return gate.isTaskAtFault(refused.refusal().status(), refused.refusal().code(), refused.successBefore());
+        return gate.isTaskAtFault(refused.refusal().status(), refused.refusal().code(), refused.successBefore(),
+                refused.sentAt());
     }
 
     /** @return the batch's details by id, or null when the batch was refused and its ids must be isolated */
@@ -126,42 +132,43 @@ public final class TaskPoller {
         ObjectNode body = mapper.createObjectNode().put("action", "retrieve_batch");
         ArrayNode ids = body.putArray("ids");
         tasks.forEach(task -> ids.add(task.taskId()));
-        Instant sentAt = clock.instant();
+        Instant sentAt = awaitTurn();
         ApiAnswer answer = call(body, sentAt);
         if (isRefusal(answer.status())) {
-            return tasks.size() == 1 ? Map.of(tasks.get(0).taskId(), RawDetail.refused(answer, mapper, gate.lastSuccessAt())) : null;
+            return tasks.size() == 1
+                    ? Map.of(tasks.get(0).taskId(), RawDetail.refused(answer, mapper, gate.lastSuccessAt(), sentAt))
+                    : null;
         }
         try {
             Map<String, RawDetail> details = BatchAnswer.detailsById(answer.body(), mapper);
-            gate.succeeded();
+            gate.succeeded(sentAt);
             return details;
         } catch (IOException e) {
-            throw failed(null, "retrieve_batch answered 200 with a body that is not the documented JSON: "
-                    + e.getMessage(), 200, Optional.empty(), sentAt);
+            throw notTheApi("retrieve_batch answered 200 with a body that is not the documented JSON: "
+                    + e.getMessage(), sentAt);
         }
     }
 
     private RawDetail retrieveOne(String field, String value) {
         ObjectNode body = mapper.createObjectNode().put("action", "retrieve").put(field, value);
-        Instant sentAt = clock.instant();
+        Instant sentAt = awaitTurn();
         ApiAnswer answer = call(body, sentAt);
         if (isRefusal(answer.status())) {
-            return RawDetail.refused(answer, mapper, gate.lastSuccessAt());
+            return RawDetail.refused(answer, mapper, gate.lastSuccessAt(), sentAt);
         }
+        JsonNode detail;
         try {
-            JsonNode detail = mapper.readTree(answer.body());
-            if (detail == null || !detail.isObject()) {
-                throw failed(null, "retrieve answered 200 with a body that is not a JSON object", 200,
-                        Optional.empty(), sentAt);
-            }
-            gate.succeeded();
-            return new RawDetail(detail, answer.body(), null);
+            detail = mapper.readTree(answer.body());
         } catch (JacksonException e) {
-            throw failed(null, "retrieve answered 200 with a body that is not JSON: " + e.getOriginalMessage(), 200,
-                    Optional.empty(), sentAt);
+            throw notTheApi("retrieve answered 200 with a body that is not JSON: " + e.getOriginalMessage(), sentAt);
         } catch (IOException e) {
-            throw failed(null, "retrieve answer unreadable: " + e.getMessage(), 200, Optional.empty(), sentAt);
+            throw notTheApi("retrieve answer unreadable: " + e.getMessage(), sentAt);
         }
+        if (!isRetrieveAnswer(detail)) {
+            throw notTheApi("retrieve answered 200 with a body that is neither {} nor a task detail", sentAt);
+        }
+        gate.succeeded(sentAt);
+        return new RawDetail(detail, answer.body(), null);
     }
 
     private TaskOutcome decide(PendingTask task, RawDetail detail) {
@@ -179,28 +186,39 @@ public final class TaskPoller {
             case FAILED:
                 return TaskOutcome.deadLetter(task, BridgeHeaders.CODE_TASK_FAILED, verdict.reason(), null);
             default:
-                if (now >= task.deadlineMillis()) {
+                if (skew.isPastDeadline(task, now)) {
                     String last = verdict.status() == null ? "no result yet" : "last status " + verdict.status();
                     return TaskOutcome.deadLetter(task, BridgeHeaders.CODE_POLL_TIMEOUT,
                             "Task not finished within dreamina.poll.max-wait after " + (task.polls() + 1)
                                     + " polls (" + last + ")", null);
                 }
-                long due = Math.min(now + interval.toMillis(), task.deadlineMillis());
-                return TaskOutcome.pollAgain(task, detail == null ? null : taskId, due);
+                return TaskOutcome.pollAgain(task, detail == null ? null : taskId, skew.nextDueMillis(task, now));
         }
     }
 
-    private ApiAnswer call(ObjectNode body, Instant sentAt) {
+    /**
+     * Waits until a request may go out: the gate open, then the rate limit.
+     *
+     * @return when the request is sent (the gate judges its answer by that: a success counts from when it was sent)
+     */
+    private Instant awaitTurn() {
         if (!gate.isOpen()) {
             throw new ApiUnavailableException("waiting for the API to be available again", gate.openAt());
         }
-        ApiAnswer answer;
         try {
             rateLimiter.acquire();
-            answer = api.post(mapper.writeValueAsBytes(body));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiUnavailableException("interrupted while waiting for the rate limit", clock.instant());
+        }
+        return clock.instant();
+    }
+
+    /** Sends a request whose turn came at {@code sentAt} ({@link #awaitTurn}). */
+    private ApiAnswer call(ObjectNode body, Instant sentAt) {
+        ApiAnswer answer;
+        try {
+            answer = api.post(mapper.writeValueAsBytes(body));
         } catch (SocketTimeoutException e) {
             throw failed(CODE_TIMEOUT, "no answer within dreamina.api.read-timeout", null, Optional.empty(), sentAt);
         } catch (IOException e) {
@@ -240,6 +258,23 @@ public final class TaskPoller {
     }
 
     /**
+     * A 200 whose body is not of the contract's shape: a failed request ({@link #failed}), unless the same came for
+     * so many requests in a row that the gate opened the circuit (another service behind the base URL).
+     */
+    private RuntimeException notTheApi(String reason, Instant sentAt) {
+        if (gate.answerNotOfTheApi(reason, sentAt)) {
+            return new ApiUnavailableException(reason, gate.openAt());
+        }
+        return failed(null, reason, 200, Optional.empty(), sentAt);
+    }
+
+    /** {@code retrieve}'s contract: {@code {}}, or a task detail naming its {@code id} or {@code trace_id}. */
+    private static boolean isRetrieveAnswer(JsonNode answer) {
+        return answer != null && answer.isObject()
+                && (answer.isEmpty() || answer.path("id").isTextual() || answer.path("trace_id").isTextual());
+    }
+
+    /**
      * A request failed. Isolated while the API answers other requests ({@link RequestFailedException}); when no
      * other request succeeded since, a probe tells the request's own fault from an outage: a {@code retrieve} of an
      * id no task has, which a working API answers {@code {}}. Otherwise an outage ({@link ApiUnavailableException},
@@ -253,23 +288,37 @@ public final class TaskPoller {
         return new ApiUnavailableException(reason, gate.transientFailure(reason, retryAfter));
     }
 
-    /** @return whether the API answers a request for no task normally */
+    /** @return whether the API answers a request for no task normally (in the contract's shape) */
     private boolean apiAnswersProbe() {
         try {
             rateLimiter.acquire();
+            Instant sentAt = clock.instant();
             ApiAnswer answer = api.post(mapper.writeValueAsBytes(mapper.createObjectNode()
                     .put("action", "retrieve").put("id", PROBE_ID)));
-            JsonNode body = answer.status() == 200 ? mapper.readTree(answer.body()) : null;
-            if (body != null && body.isObject()) {
-                gate.succeeded();
+            if (answer.status() != 200) {
+                return false;
+            }
+            JsonNode body = readOrNull(answer.body());
+            if (isRetrieveAnswer(body)) {
+                gate.succeeded(sentAt);
                 return true;
             }
+            gate.answerNotOfTheApi("the probe answered 200 with a body that is neither {} nor a task detail", sentAt);
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** @return the body's JSON, or null when it is not JSON (then not of the contract's shape either) */
+    private JsonNode readOrNull(byte[] body) {
+        try {
+            return mapper.readTree(body);
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -280,15 +329,16 @@ public final class TaskPoller {
 
     /**
      * A task's detail as the API sent it ({@code raw}), or the API's refusal of the request for it, with the last
-     * success the gate had seen when that refusal arrived (a success after it proves nothing about it).
+     * success the gate had seen when that refusal arrived (a success after it proves nothing about it) and when the
+     * refused request was sent.
      */
-    record RawDetail(JsonNode node, byte[] raw, ApiError refusal, Instant successBefore) {
+    record RawDetail(JsonNode node, byte[] raw, ApiError refusal, Instant successBefore, Instant sentAt) {
         RawDetail(JsonNode node, byte[] raw, ApiError refusal) {
-            this(node, raw, refusal, null);
+            this(node, raw, refusal, null, null);
         }
 
-        static RawDetail refused(ApiAnswer answer, ObjectMapper mapper, Instant successBefore) {
-            return new RawDetail(null, null, ApiError.of(answer, mapper), successBefore);
+        static RawDetail refused(ApiAnswer answer, ObjectMapper mapper, Instant successBefore, Instant sentAt) {
+            return new RawDetail(null, null, ApiError.of(answer, mapper), successBefore, sentAt);
         }
     }
 }

@@ -89,8 +89,8 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
                 () -> observe.bind(new KafkaConsumer<>(clients.pendingConsumer(settings.pendingConsumerGroup(),
                         maxPollRecords))),
                 new PendingTaskScheduler.Settings(settings.pendingTopic(), settings.batchSize(),
-                        settings.maxInFlight(), settings.coalesceWindow(), settings.errorPause(),
-                        settings.credentialRecheck(), settings.stopTimeout()),
+                        settings.maxInFlight(), settings.coalesceWindow(), settings.pollInterval(),
+                        settings.errorPause(), settings.credentialRecheck(), settings.stopTimeout()),
                 observe.meter(new PollTasksRoute(template, POLL_ROUTE, DEAD_LETTER_ROUTE, PENDING_ROUTE,
                         Clock.systemUTC())), gate::openAt,
                 (owned, total) -> LOG.info("This instance polls {} of the {} pending partitions: {} API requests/s "

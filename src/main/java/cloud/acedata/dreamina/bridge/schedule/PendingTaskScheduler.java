@@ -1,6 +1,7 @@
 package cloud.acedata.dreamina.bridge.schedule;
 
 import cloud.acedata.dreamina.bridge.api.Backoff;
+import cloud.acedata.dreamina.bridge.task.ClockSkew;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,14 +55,17 @@ public final class PendingTaskScheduler implements Runnable {
     /**
      * How the scheduler works; see {@code config/application.properties}.
      *
-     * @param parkAfter a task whose own backoff is longer is written back to the pending topic to wait there
+     * @param pollInterval how long a task waits between two polls: a due time written by a clock further ahead than
+     *                     that is read as now ({@link ClockSkew})
+     * @param parkAfter    a task whose own backoff is longer is written back to the pending topic to wait there
      */
-    public record Settings(String topic, int batchSize, int maxInFlight, Duration coalesce, Duration errorPause,
-                           Duration unwritablePause, Duration stopTimeout, Duration parkAfter) {
+    public record Settings(String topic, int batchSize, int maxInFlight, Duration coalesce, Duration pollInterval,
+                           Duration errorPause, Duration unwritablePause, Duration stopTimeout, Duration parkAfter) {
 
-        public Settings(String topic, int batchSize, int maxInFlight, Duration coalesce, Duration errorPause,
-                        Duration unwritablePause, Duration stopTimeout) {
-            this(topic, batchSize, maxInFlight, coalesce, errorPause, unwritablePause, stopTimeout, PARK_AFTER);
+        public Settings(String topic, int batchSize, int maxInFlight, Duration coalesce, Duration pollInterval,
+                        Duration errorPause, Duration unwritablePause, Duration stopTimeout) {
+            this(topic, batchSize, maxInFlight, coalesce, pollInterval, errorPause, unwritablePause, stopTimeout,
+                    PARK_AFTER);
         }
     }
 
@@ -91,6 +95,7 @@ public final class PendingTaskScheduler implements Runnable {
     private final Consumer<Throwable> fatal;
     private final Clock clock;
     private final RestartBudget restarts = new RestartBudget(5, Duration.ofMinutes(5));
+    private final ClockSkew skew;
 
     // Used by the scheduler's thread only (KafkaConsumer is not thread-safe), unless noted.
     private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
@@ -132,6 +137,7 @@ public final class PendingTaskScheduler implements Runnable {
         this.workers = workers;
         this.fatal = fatal;
         this.clock = clock;
+        this.skew = new ClockSkew(settings.pollInterval(), settings.coalesce());
     }
 
     /** Creates the consumer here, so that a configuration error fails the start instead of a background thread. */
@@ -292,7 +298,9 @@ public final class PendingTaskScheduler implements Runnable {
         long now = clock.millis();
         for (TopicPartition partition : polled.partitions()) {
             for (ConsumerRecord<byte[], byte[]> record : polled.records(partition)) {
-                if (records.take(partition, record.offset(), task(record), now) == PendingRecords.Intake.NOT_DUE) {
+                // A due time written by another instance's clock far ahead is read as now.
+                PendingTask task = skew.read(task(record), now);
+                if (records.take(partition, record.offset(), task, now) == PendingRecords.Intake.NOT_DUE) {
                     consumer.seek(partition, record.offset());
                     break;
                 }

@@ -282,4 +282,65 @@ class ApiGateTest {
 
         assertEquals(gate.openAt(), gate.credentialRejected("HTTP 401 invalid_token"));
     }
+
+    /**
+     * 24 requests in flight when a proxy starts refusing: answers to requests sent before it started arrive after
+     * its first refusals. Counted by when they were sent, they do not reset the streak: one dead letter at most, and
+     * the circuit opens at the tenth refusal.
+     */
+    @Test
+    void successesSentBeforeARefusalStreakBeganDoNotResetIt() {
+        gate.succeeded(START.minusMillis(500)); // the API answered just before
+        List<Instant> staleSends = List.of(START.minusMillis(400), START.minusMillis(300), START.minusMillis(200));
+        int atFault = 0;
+        for (int i = 0; i < ApiGate.REFUSAL_STREAK_LIMIT; i++) {
+            Instant sentAt = START.plusMillis(10L * i); // sent after the proxy started refusing
+            if (i == 4) {
+                for (Instant stale : staleSends) {
+                    clock.set(sentAt);
+                    gate.succeeded(stale); // answers that left before the proxy started, arriving late
+                }
+            }
+            clock.set(sentAt.plusMillis(5));
+            if (gate.isTaskAtFault(407, "proxy_auth", gate.lastSuccessAt(), sentAt)) {
+                atFault++;
+            }
+        }
+
+        assertEquals(1, atFault, "a refusing proxy costs at most one dead letter");
+        assertEquals(ApiGate.State.PAUSED, gate.state(), "the tenth refusal in a row opens the circuit");
+        assertEquals(1, listener.rejected.size());
+    }
+
+    @Test
+    void aSuccessSentAfterARefusalStreakBeganEndsIt() {
+        for (int i = 0; i < ApiGate.REFUSAL_STREAK_LIMIT - 1; i++) {
+            gate.isTaskAtFault(407, "proxy_auth", null, START.plusMillis(i));
+        }
+        gate.succeeded(START.plusMillis(1)); // sent after the first refusal: the proxy let it through
+
+        assertFalse(gate.isTaskAtFault(407, "proxy_auth", null, START.plusMillis(20)));
+        assertEquals(ApiGate.State.OPEN, gate.state(), "a new streak of one");
+    }
+
+    @Test
+    void aSuccessSentBeforeTheRefusalDoesNotEndThePause() {
+        clock.set(START.plusSeconds(1));
+        gate.credentialRejected("HTTP 401 invalid_token");
+
+        gate.succeeded(START); // sent before the refusal arrived: proves nothing about it
+
+        assertTrue(gate.isCredentialRejected());
+        assertEquals(0, listener.accepted);
+    }
+
+    @Test
+    void aFailureIsIsolatedOnlyWhenASuccessArrivedWhileItWasOnItsWay() {
+        assertFalse(gate.isIsolatedFailure(START), "after a start nothing is proven: the caller probes");
+        gate.succeeded(START.minusSeconds(1)); // arrives at START
+        assertFalse(gate.isIsolatedFailure(START.plusSeconds(1)), "sent after the last success arrived");
+        clock.set(START.plusSeconds(2));
+        gate.succeeded(START.plusMillis(1500)); // arrives while the request sent at START + 1 s is on its way
+        assertTrue(gate.isIsolatedFailure(START.plusSeconds(1)), "the API answered another while it was on its way");
+    }
 }

@@ -114,12 +114,11 @@ class TaskPollerTest {
         gate.setCredentialListener(listener);
         poller = new TaskPoller(api, new ApiRateLimiter(1000), gate, new TaskAnswerClassifier(),
                 JsonLimits.apiMapper(), INTERVAL, clock);
-        // By default the API has just failed a request: a failure now is an outage, not one request's fault. Tests
-        // of isolation and of refused tasks start from a success instead (apiAnswersOtherRequests).
-        assertTrue(gate.isIsolatedFailure(START.minusSeconds(1)));
+        // The gate starts clean, as after a start: no success and no failure on record. Tests of isolation and of
+        // refused tasks start from a success (apiAnswersOtherRequests).
     }
 
-    /** The API has just answered another request normally. */
+    /** The API has just answered another request normally (sent and answered now). */
     private void apiAnswersOtherRequests() {
         gate.succeeded();
     }
@@ -275,7 +274,7 @@ class TaskPollerTest {
 
     @Test
     void emptyBatchAnswerLeavesEveryTaskPending() {
-        api.answer(200, "{}");
+        api.answer(200, batch());
 
         List<TaskOutcome> outcomes = poller.poll(List.of(task(ID_A), task(ID_B)));
 
@@ -284,20 +283,21 @@ class TaskPollerTest {
     }
 
     @Test
-    void nextDueNeverPassesTheDeadline() {
-        Instant deadline = START.plus(Duration.ofSeconds(2));
+    void nextDueNeverPassesTheDeadlineAndItsTolerance() {
+        // Past the deadline by less than the tolerance (one interval): polled once more, at the tolerance's end.
+        Instant deadline = START.minus(Duration.ofSeconds(3));
         api.answer(200, batch());
 
         TaskOutcome outcome = poller.poll(List.of(task(ID_A, null, 4, deadline))).get(0);
 
         assertEquals(Destination.PENDING, outcome.destination());
-        assertEquals(String.valueOf(millis(deadline)), outcome.header(BridgeHeaders.PENDING_DUE));
+        assertEquals(String.valueOf(millis(deadline.plus(INTERVAL))), outcome.header(BridgeHeaders.PENDING_DUE));
     }
 
     @Test
     void unfinishedTaskPastItsDeadlineIsDeadLetteredAsPollTimeout() {
         PendingTask late = task(ID_A, "tr-a", 9, START.plus(Duration.ofMinutes(15)));
-        clock.set(START.plus(Duration.ofMinutes(15)));
+        clock.set(START.plus(Duration.ofMinutes(15)).plus(INTERVAL));
         api.answer(200, batch(detail(ID_A, "tr-a", "processing", null)));
 
         TaskOutcome outcome = poller.poll(List.of(late)).get(0);
@@ -504,9 +504,9 @@ class TaskPollerTest {
 
     @Test
     void aTaskAloneWhoseOwnRequestFailsPastItsDeadlineIsDeadLetteredWithTheError() {
+        clock.set(START.plus(Duration.ofMinutes(16)));
         apiAnswersOtherRequests();
         api.fail(new SocketTimeoutException("Read timed out"));
-        clock.set(START.plus(Duration.ofMinutes(16)));
 
         TaskOutcome outcome = poller.poll(List.of(task(ID_A))).get(0);
 
@@ -530,6 +530,30 @@ class TaskPollerTest {
         assertEquals("api_error", outcome.header(BridgeHeaders.ERROR_CODE));
         assertEquals("500", outcome.header(BridgeHeaders.HTTP_STATUS));
         assertTrue(gate.isOpen());
+    }
+
+    @Test
+    void theFirstFailureAfterAStartIsNotBlamedOnItsTaskWithoutAProbe() {
+        // A restart after an outage longer than max-wait, the API still down: the gate has seen nothing yet.
+        api.fail(new ConnectException("Connection refused"));
+        clock.set(START.plus(Duration.ofMinutes(16)));
+
+        assertThrows(ApiUnavailableException.class, () -> poller.poll(List.of(task(ID_A))));
+
+        assertEquals(1, api.probes, "the probe decides, and it fails too: an outage");
+        assertEquals(ApiGate.State.BACKING_OFF, gate.state());
+    }
+
+    @Test
+    void aFailureAfterAnEarlierSuccessIsNotBlamedOnItsTaskWithoutAProbe() {
+        // The API answered a while ago, then went: a success before the request was sent proves nothing.
+        apiAnswersOtherRequests();
+        clock.set(START.plus(Duration.ofMinutes(16)));
+        api.fail(new ConnectException("Connection refused"));
+
+        assertThrows(ApiUnavailableException.class, () -> poller.poll(List.of(task(ID_A))));
+
+        assertEquals(1, api.probes);
     }
 
     @Test
@@ -769,5 +793,93 @@ class TaskPollerTest {
                 .getBytes(StandardCharsets.UTF_16BE), null));
 
         assertThrows(ApiUnavailableException.class, () -> poller.poll(List.of(task(ID_A))));
+    }
+
+    // ------------------------------------------------------------------------------------------------ not the API
+
+    private static final String NOT_THE_API = "{\"status\":\"ok\"}";
+
+    @Test
+    void anotherServicesJsonToABatchIsNoAnswerAndNoTasksFault() {
+        api.answer(200, NOT_THE_API);
+        api.probeAnswer = new ApiAnswer(200, NOT_THE_API.getBytes(StandardCharsets.UTF_8), null);
+        clock.set(START.plus(Duration.ofMinutes(16)));
+
+        ApiUnavailableException e = assertThrows(ApiUnavailableException.class,
+                () -> poller.poll(List.of(task(ID_A))));
+
+        assertEquals(START.plus(Duration.ofMinutes(16)).plusSeconds(1), e.retryAt(), "an outage: backing off");
+        assertEquals(1, api.probes, "the probe answered the same: no success");
+        assertFalse(gate.isCredentialRejected());
+    }
+
+    @Test
+    void anotherServicesJsonToARetrieveIsNoAnswer() {
+        api.answer(200, NOT_THE_API);
+
+        assertThrows(ApiUnavailableException.class,
+                () -> poller.poll(List.of(task(null, "tr-x", 0, START.plus(Duration.ofMinutes(15))))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"id\":\"" + ID_A + "\"}", "{\"trace_id\":\"tr-x\",\"response\":{}}"})
+    void retrieveAnswersOfTheContractsShapeAreAnswers(String body) {
+        api.answer(200, body);
+
+        TaskOutcome outcome = poller.poll(List.of(task(null, "tr-x", 0, START.plus(Duration.ofMinutes(15))))).get(0);
+
+        assertEquals(Destination.PENDING, outcome.destination());
+    }
+
+    @Test
+    void anotherServiceAnsweringEveryRequestOpensTheCircuitAndDeadLettersNothing() {
+        api.probeAnswer = new ApiAnswer(200, NOT_THE_API.getBytes(StandardCharsets.UTF_8), null);
+        PendingTask late = task(ID_A, null, 3, START.minus(Duration.ofMinutes(1)));
+        int polls = 0;
+        while (gate.state() != ApiGate.State.PAUSED) {
+            assertTrue(++polls <= ApiGate.REFUSAL_STREAK_LIMIT, "the circuit opens within the streak limit");
+            api.answer(200, NOT_THE_API);
+            clock.set(START.plusSeconds(polls * 60L));
+            assertThrows(ApiUnavailableException.class, () -> poller.poll(List.of(late)), "nothing decided");
+        }
+
+        assertEquals(1, listener.rejected.size(), "new input paused, said once");
+        assertTrue(listener.rejected.get(0).contains("not the Tasks API"), listener.rejected.get(0));
+        // Re-checked after the pause: still the other service, still paused; then the API, resumed.
+        clock.set(gate.openAt());
+        api.answer(200, NOT_THE_API);
+        assertThrows(ApiUnavailableException.class, () -> poller.poll(List.of(late)));
+        assertEquals(ApiGate.State.PAUSED, gate.state());
+        clock.set(gate.openAt());
+        api.answer(200, batch(detail(ID_A, "tr-a", "done", VIDEO)));
+        assertEquals(Destination.OUTPUT, poller.poll(List.of(late)).get(0).destination());
+        assertEquals(1, listener.accepted);
+    }
+
+    // ------------------------------------------------------------------------------------------------ clocks
+
+    @Test
+    void aClockLeadingByLessThanAnIntervalGivesNoTaskUpEarly() {
+        // Written by a correct instance: deadline = ingest + max-wait. Now (correct) is 1 s before it.
+        Instant deadline = START.plus(Duration.ofMinutes(15));
+        PendingTask pending = task(ID_A, null, 179, deadline);
+        Instant correctNow = deadline.minusSeconds(1);
+        TestClock leading = new TestClock(correctNow.plusSeconds(4));
+        TaskPoller skewed = new TaskPoller(api, new ApiRateLimiter(1000), gate, new TaskAnswerClassifier(),
+                JsonLimits.apiMapper(), INTERVAL, leading);
+        clock.set(correctNow);
+        api.answer(200, batch()).answer(200, batch());
+
+        TaskOutcome byCorrect = poller.poll(List.of(pending)).get(0);
+        TaskOutcome bySkewed = skewed.poll(List.of(pending)).get(0);
+
+        assertEquals(Destination.PENDING, byCorrect.destination());
+        assertEquals(Destination.PENDING, bySkewed.destination(), "4 s ahead is within the tolerance");
+        assertEquals(String.valueOf(millis(deadline.plus(INTERVAL))), bySkewed.header(BridgeHeaders.PENDING_DUE));
+
+        leading.set(deadline.plus(INTERVAL));
+        api.answer(200, batch());
+        assertEquals(Destination.DEAD_LETTER, skewed.poll(List.of(readBack(bySkewed))).get(0).destination(),
+                "given up once its clock is an interval past the deadline");
     }
 }

@@ -150,7 +150,7 @@ class PendingTaskSchedulerIT {
         executors.add(loop);
         executors.add(workers);
         PendingTaskScheduler scheduler = new PendingTaskScheduler(() -> new KafkaConsumer<>(consumerProperties()),
-                new PendingTaskScheduler.Settings(topic, batchSize, maxInFlight, Duration.ZERO,
+                new PendingTaskScheduler.Settings(topic, batchSize, maxInFlight, Duration.ZERO, Duration.ofSeconds(5),
                         Duration.ofMillis(200), Duration.ofSeconds(1), stopTimeout, parkAfter),
                 handler, () -> Instant.EPOCH, rateShare,
                 new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ZERO, new SplittableRandom(1)),

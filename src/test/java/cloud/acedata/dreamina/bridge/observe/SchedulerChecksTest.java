@@ -34,8 +34,8 @@ class SchedulerChecksTest {
     void aSchedulerWhoseThreadDoesNotRunIsDead() {
         PendingTaskScheduler scheduler = new PendingTaskScheduler(() -> {
             throw new IllegalStateException("never started");
-        }, new PendingTaskScheduler.Settings("pending", 10, 1, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1)), null,
+        }, new PendingTaskScheduler.Settings("pending", 10, 1, Duration.ZERO, Duration.ofSeconds(5),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)), null,
                 Instant::now, (owned, total) -> { }, null, null, null, e -> { }, clock);
         SchedulerLivenessCheck live = new SchedulerLivenessCheck(() -> scheduler, Duration.ofMinutes(5), clock);
         HealthCheck.Result result = live.call();

@@ -15,6 +15,8 @@ public final class Fault {
         RATE_LIMITED_CONCURRENCY,
         /** 200 with an HTML body, as a proxy or captive portal might answer. */
         NON_JSON_200,
+        /** 200 with another service's JSON, {@code {"status":"ok"}}: a base URL that reaches a gateway's health. */
+        NOT_THE_API_200,
         /** Wait {@link SimulatorFaults#hangFor(java.time.Duration)}, then answer 500 {@code api_error}. */
         HANG,
         /** Close the connection without any answer: the client sees an I/O error. */
@@ -59,6 +61,10 @@ public final class Fault {
 
     public static Fault nonJson200() {
         return new Fault(Kind.NON_JSON_200, 200, null, null);
+    }
+
+    public static Fault notTheApi200() {
+        return new Fault(Kind.NOT_THE_API_200, 200, null, null);
     }
 
     public static Fault hang() {

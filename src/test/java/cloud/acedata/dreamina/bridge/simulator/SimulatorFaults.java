@@ -165,6 +165,8 @@ public final class SimulatorFaults implements ExchangeHook {
             }
             case NON_JSON_200:
                 return new SimulatorAnswer(200, "text/html; charset=utf-8", HTML.getBytes(StandardCharsets.UTF_8), null);
+            case NOT_THE_API_200:
+                return SimulatorAnswer.json(200, JSON.createObjectNode().put("status", "ok"));
             case HANG:
                 try {
                     Duration wait = hangFor;
