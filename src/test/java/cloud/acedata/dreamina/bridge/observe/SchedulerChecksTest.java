@@ -1,7 +1,6 @@
 package cloud.acedata.dreamina.bridge.observe;
 
 import cloud.acedata.dreamina.bridge.support.TestClock;
-import cloud.acedata.dreamina.bridge.schedule.BatchResult;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
 import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.Test;
