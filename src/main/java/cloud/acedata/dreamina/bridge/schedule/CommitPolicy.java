@@ -40,7 +40,6 @@ final class CommitPolicy {
     private long nextAt;
     private boolean asyncInFlight;
     private boolean withMetadata = true;
-    private long failures;
 
     /** @param interval millis between two running commits */
     CommitPolicy(long interval) {
@@ -96,11 +95,6 @@ final class CommitPolicy {
         return false;
     }
 
-    /** Commits that failed since the start (for tests and the log). */
-    long failures() {
-        return failures;
-    }
-
     /** Whether commits still carry the records done beyond them. */
     boolean sendsMetadata() {
         return withMetadata;
@@ -111,7 +105,6 @@ final class CommitPolicy {
             commits.forEach(records::acknowledged);
             return;
         }
-        failures++;
         if (withMetadata && isMetadataRefused(failure)) {
             withMetadata = false;
             nextAt = 0;

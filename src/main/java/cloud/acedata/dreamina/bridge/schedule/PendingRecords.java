@@ -54,7 +54,6 @@ final class PendingRecords {
     private final IntToLongFunction backoff;
     private final RandomGenerator tokens;
     private long epochs;
-    private long staleCopies;
 
     /**
      * @param parkAfter a task whose own backoff is longer than this (millis) is written back to wait
@@ -126,7 +125,6 @@ final class PendingRecords {
         ledger.read(offset);
         if (ledger.isStaleCopy(TaskSource.parse(partition.topic(), task.header(BridgeHeaders.PENDING_SOURCE)))) {
             ledger.done(offset);
-            staleCopies++;
             return Intake.SKIPPED;
         }
         if (task.dueAtMillis() > now + coalesce) {
@@ -361,11 +359,6 @@ final class PendingRecords {
     /** Tasks waiting here (for a request or a write-back). */
     int waiting() {
         return ready.size() + writeBacks.size();
-    }
-
-    /** Copies skipped because their source was handled again by this owner. */
-    long staleCopies() {
-        return staleCopies;
     }
 
     // ---- for invariants and tests ----
