@@ -53,6 +53,11 @@ public final class Backoff {
         return new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(16), Duration.ofSeconds(1), random);
     }
 
+    /** The largest delay {@link #delay(int)} gives: the largest before jitter plus the largest jitter. */
+    public Duration longest() {
+        return max.plusNanos(maxJitterNanos);
+    }
+
     /**
      * The delay before retry number {@code attempt}.
      *

@@ -134,7 +134,9 @@ final class PendingRecords {
         PendingTask handed = task.with(BridgeHeaders.PENDING_SOURCE,
                 new TaskSource(partition, offset, ledger.writer()).format());
         ledger.ready(offset);
-        wait(new ReadyTasks.Entry(partition, offset, handed, 0, handed.failures(), 0));
+        // A task written back on its own backoff goes alone again: its failing requests stay its own.
+        int level = handed.failures() > 0 ? ReadyTasks.ALONE : 0;
+        wait(new ReadyTasks.Entry(partition, offset, handed, level, handed.failures(), 0));
         return Intake.READY;
     }
 

@@ -137,7 +137,8 @@ public final class PendingTaskScheduler implements Runnable {
         this.workers = workers;
         this.fatal = fatal;
         this.clock = clock;
-        this.skew = new ClockSkew(settings.pollInterval(), settings.coalesce());
+        // A written-back task's due time lies up to its longest backoff ahead: not a clock that leads.
+        this.skew = new ClockSkew(settings.pollInterval(), settings.coalesce(), taskBackoff.longest());
     }
 
     /** Creates the consumer here, so that a configuration error fails the start instead of a background thread. */

@@ -51,6 +51,9 @@ final class ReadyTasks {
         }
     }
 
+    /** The isolation level at which a task goes alone whatever the batch size. */
+    static final int ALONE = 30;
+
     private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::time)
             .thenComparing(e -> e.partition().partition())
             .thenComparing(e -> e.partition().topic())
@@ -121,7 +124,7 @@ final class ReadyTasks {
         }
         Entry first = entries.first();
         int level = first.level();
-        int limit = Math.max(1, batchSize >> Math.min(level, 30));
+        int limit = Math.max(1, batchSize >> Math.min(level, ALONE));
         long horizon = first.failures() > 0 ? now : now + coalesce;
         List<Entry> batch = new ArrayList<>(Math.min(limit, entries.size()));
         for (Entry entry : entries) {

@@ -9,10 +9,11 @@ import java.util.Map;
  * How this instance reads the wall-clock times another instance wrote: a pending task's due time and deadline are
  * epoch millis by the clock of whoever wrote them, and clocks of two machines differ.
  * <ul>
- *   <li><b>Due time.</b> The bridge never writes a due time further ahead than one poll interval (its coalescing
- *       window is at most one more), so one further ahead than {@code interval + window} by this instance's clock was
- *       written by a clock that leads: it is read as <em>now</em>, and a lagging reader never pauses a partition
- *       for the skew. (Within that bound a task waits at most the skew longer than its interval.)</li>
+ *   <li><b>Due time.</b> The bridge never writes a due time further ahead than one poll interval, or a task's own
+ *       longest backoff when it writes back a task that waits on it (its coalescing window is at most one more), so
+ *       one further ahead than the longer of the two plus the window by this instance's clock was written by a clock
+ *       that leads: it is read as <em>now</em>, and a lagging reader never pauses a partition for the skew. (Within
+ *       that bound a task waits at most the skew longer than it should.)</li>
  *   <li><b>Deadline.</b> A deadline is judged with a tolerance of one poll interval: a task is past it only once this
  *       instance's clock is that much beyond it, so a reader whose clock leads by up to one interval never gives a
  *       task up early (and a task with correct clocks is given up at most one interval after max-wait).</li>
@@ -31,8 +32,16 @@ public final class ClockSkew {
      * @param coalesceWindow how early a task may be polled ({@code dreamina.poll.coalesce} × interval)
      */
     public ClockSkew(Duration interval, Duration coalesceWindow) {
+        this(interval, coalesceWindow, Duration.ZERO);
+    }
+
+    /**
+     * @param longestBackoff the furthest ahead the bridge writes the due time of a task waiting on its own backoff
+     *                       (the task backoff's largest delay, jitter included)
+     */
+    public ClockSkew(Duration interval, Duration coalesceWindow, Duration longestBackoff) {
         this.intervalMillis = interval.toMillis();
-        this.furthestDueMillis = intervalMillis + coalesceWindow.toMillis();
+        this.furthestDueMillis = Math.max(intervalMillis, longestBackoff.toMillis()) + coalesceWindow.toMillis();
     }
 
     /** The tolerance a deadline is judged with. */

@@ -1,6 +1,8 @@
 package cloud.acedata.dreamina.bridge.it;
 
+import cloud.acedata.dreamina.bridge.simulator.Fault;
 import cloud.acedata.dreamina.bridge.simulator.SimulatedTask;
+import cloud.acedata.dreamina.bridge.simulator.SimulatorFaults;
 import cloud.acedata.dreamina.bridge.simulator.TaskScript;
 import cloud.acedata.dreamina.bridge.simulator.TasksApiSimulator;
 import cloud.acedata.dreamina.bridge.support.Canary;
@@ -86,6 +88,15 @@ class CrashRecoveryIT {
     private static final String S2B = "2b SIGTERM with API requests in flight (300 ms latency), restart";
     private static final String S10 = "10 two instances, one kill -9";
     private static final String S11 = "11 same task id given twice";
+    private static final String K1 = "K1 kill -9 while a task fails at the head of the pending partition, restart";
+    /** K1: tasks finishing at once behind the failing one. */
+    private static final int BEHIND_THE_FAILING_TASK = 400;
+    /** K1: the failing task's max-wait, past the kill and the restart. */
+    private static final Duration FAILING_MAX_WAIT = Duration.ofSeconds(10);
+    /** K1: how long the output stays quiet before the kill: many commit intervals (100 ms). */
+    private static final Duration QUIET_BEFORE_KILL = Duration.ofMillis(2500);
+    /** K1: how long everything stays committed after the restart read it all again: several poll intervals. */
+    private static final Duration SETTLED_FOR = Duration.ofSeconds(2);
     private static final Pattern DONE_LINE = Pattern.compile("Task \\S+ done: ");
 
     private static TasksApiSimulator api;
@@ -159,6 +170,115 @@ class CrashRecoveryIT {
                 "killed at %d terminal (%d when the kill was decided); restart to all terminal %.1f s; "
                         + "%d keys more than once", atCrash, before, seconds(recovered - restart), outcome.keysTwice));
         outcome.assertNothingLost();
+    }
+
+    /**
+     * Issue 12's measurement: one pending partition, one task whose every request answers 500 at its head, 400 tasks
+     * behind it that finish at once. Once the 400 are out and the output has been quiet for a while, the jar is
+     * killed; the task at the head still waits (max-wait 10 s). The restarted instance reads the partition again
+     * from the commit: no task already published may be published again, and the failing task is dead-lettered
+     * once. Before the scheduler was split (9d33a58) the waiting task held the commit at 0 and every output came
+     * twice.
+     */
+    @Test
+    void killWhileATaskFailsAtTheHeadOfThePendingPartitionRepublishesNothing() throws Exception {
+        SimulatorFaults faults = new SimulatorFaults();
+        api.hook(faults);
+        try {
+            killWhileATaskFailsAtTheHead(faults);
+        } finally {
+            api.hook(null);
+        }
+    }
+
+    private void killWhileATaskFailsAtTheHead(SimulatorFaults faults) throws Exception {
+        Map<String, String> env = env();
+        env.put("DREAMINA_TOPIC_PENDING_PARTITIONS", "1");
+        env.put("DREAMINA_POLL_MAX_WAIT", FAILING_MAX_WAIT.toSeconds() + "s");
+        BridgeProcess first = startBridge(env);
+        Tally tally = tally();
+
+        String failing = api.createTask(TaskScript.done(Duration.ofHours(1))).id();
+        faults.failWhenNaming(failing, Fault.status(500, "api_error"));
+        long failingSent = System.nanoTime();
+        send(failing);
+        within(START).alias("the failing task at the head of the pending partition")
+                .until(() -> pendingRecords() >= 1);
+        Map<String, Boolean> tasks = new HashMap<>();
+        for (int i = 0; i < BEHIND_THE_FAILING_TASK; i++) {
+            String id = api.createTask(TaskScript.done(Duration.ZERO)).id();
+            tasks.put(id, true);
+            send(id);
+        }
+        tally.awaitAll(tasks.keySet());
+        long lastOutput = awaitOutputQuiet(tally);
+        tally.refresh();
+        assertEquals(0, tally.deadLetters.count(failing), "the failing task still waits at the kill");
+        long committedAtKill = kafka.committedOffset(topics.pendingGroup(), topics.pending());
+        long killedAfter = System.nanoTime() - lastOutput;
+        first.kill();
+        long pendingAtKill = pendingRecords();
+        long copiesAtKill = kafka.readAll(topics.pending(), Duration.ofMillis(200)).stream()
+                .filter(record -> failing.equals(record.key())).count() - 1;
+        tally.settle();
+        long faultsAtKill = faults.faultCount();
+
+        long restart = System.nanoTime();
+        startBridge(env);
+        within(FINISH).alias("the failing task dead-lettered")
+                .until(() -> tally.refresh().deadLetters.count(failing) >= 1);
+        long deadLettered = System.nanoTime();
+        within(QUIET).during(SETTLED_FOR).alias("input and pending offsets committed to the end, and staying so")
+                .until(() -> kafka.lag(topics.group(), topics.in()) == 0
+                        && kafka.lag(topics.pendingGroup(), topics.pending()) == 0);
+        tasks.put(failing, false);
+        Outcome outcome = count(tasks);
+        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.readAll(topics.dlq(), Duration.ofMillis(500));
+
+        report(K1, tasks.size(), outcome, String.format("killed %.1f s after the last output; pending "
+                        + "group committed %d of %d records at the kill; the failing task: %d copies written back and "
+                        + "%d requests answered 500 before the kill, %d in all, dead-lettered %s %.1f s after it was sent (max-wait %d s), "
+                        + "%.1f s after the restart; %d keys more than once",
+                seconds(killedAfter), committedAtKill, pendingAtKill, copiesAtKill, faultsAtKill, faults.faultCount(),
+                deadLetters.isEmpty() ? "-" : header(deadLetters.get(0), "dreamina.error.code"),
+                seconds(deadLettered - failingSent), FAILING_MAX_WAIT.toSeconds(), seconds(deadLettered - restart),
+                outcome.keysTwice));
+        assertTrue(outcome.missing.isEmpty(), "lost: " + outcome.missing);
+        assertEquals(0, outcome.duplicates, "nothing already published is published again; more than once: "
+                + outcome.keysMoreThanOnce.size() + " keys, e.g. " + outcome.keysMoreThanOnce.entrySet().stream()
+                .limit(3).toList());
+        assertEquals(BEHIND_THE_FAILING_TASK, outcome.outputs, "each finished task published once");
+        assertEquals(0, outcome.outputCount(failing), "the failing task is not published");
+        assertEquals(1, deadLetters.size(), "one dead letter, the failing task's");
+        assertEquals(failing, deadLetters.get(0).key());
+        assertEquals("api_error", header(deadLetters.get(0), "dreamina.error.code"));
+        // Written back only when its own backoff (1, 2, 4, 8 s plus up to 1 s) exceeds 2 s: at most 3 times before
+        // its max-wait, whatever the poll interval; each copy waits on the topic until its due time.
+        assertTrue(copiesAtKill <= 3, "a task on its own backoff is written back once per backoff, not read "
+                + "again at once: " + copiesAtKill + " copies before the kill");
+    }
+
+    /** Records the bridge has written to the pending topic. */
+    private long pendingRecords() {
+        return kafka.endOffsets(topics.pending()).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Waits until nothing new has reached the output for {@link #QUIET_BEFORE_KILL}.
+     *
+     * @return System.nanoTime() of the last change seen
+     */
+    private static long awaitOutputQuiet(Tally tally) {
+        long[] last = {System.nanoTime(), tally.refresh().outputs.records()};
+        within(FINISH).alias("the output quiet for " + QUIET_BEFORE_KILL.toMillis() + " ms").until(() -> {
+            int seen = tally.refresh().outputs.records();
+            if (seen != last[1]) {
+                last[0] = System.nanoTime();
+                last[1] = seen;
+            }
+            return System.nanoTime() - last[0] >= QUIET_BEFORE_KILL.toNanos();
+        });
+        return last[0];
     }
 
     @Test
@@ -312,7 +432,11 @@ class CrashRecoveryIT {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private BridgeProcess startBridge() throws Exception {
-        BridgeProcess bridge = BridgeProcess.start(ROOT, env(), SESSION_TIMEOUT);
+        return startBridge(env());
+    }
+
+    private BridgeProcess startBridge(Map<String, String> env) throws Exception {
+        BridgeProcess bridge = BridgeProcess.start(ROOT, env, SESSION_TIMEOUT);
         bridges.add(bridge);
         bridge.awaitStarted(START);
         return bridge;

@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.observe;
 
+import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.support.TestClock;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
 import org.apache.camel.health.HealthCheck;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,7 +37,8 @@ class SchedulerChecksTest {
             throw new IllegalStateException("never started");
         }, new PendingTaskScheduler.Settings("pending", 10, 1, Duration.ZERO, Duration.ofSeconds(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)), null,
-                Instant::now, (owned, total) -> { }, null, null, null, e -> { }, clock);
+                Instant::now, (owned, total) -> { }, Backoff.vendorDefault(new SplittableRandom()), null, null,
+                e -> { }, clock);
         SchedulerLivenessCheck live = new SchedulerLivenessCheck(() -> scheduler, Duration.ofMinutes(5), clock);
         HealthCheck.Result result = live.call();
         assertEquals(HealthCheck.State.DOWN, result.getState());

@@ -68,6 +68,25 @@ class ClockSkewTest {
         assertEquals(CORRECT_NOW - 1, skew.dueAtMillis(task, CORRECT_NOW - 1), "one millisecond further: now");
     }
 
+    /**
+     * A task waiting on its own backoff is written back with its due time up to that backoff ahead (the longest: 16 s
+     * plus 1 s of jitter): its own write, not a clock that leads. Read as now, it was polled at once and written back
+     * again, over and over (132 copies in 6 s under a 300 ms interval, CrashRecoveryIT's K1).
+     */
+    @Test
+    void aDueTimeAsFarAheadAsTheLongestBackoffIsAWriteBackAndKept() {
+        Duration longest = Duration.ofSeconds(17);
+        ClockSkew withBackoff = new ClockSkew(Duration.ofMillis(300), Duration.ofMillis(60), longest);
+        long due = CORRECT_NOW + longest.toMillis();
+        Map<String, byte[]> headers = new LinkedHashMap<>(writtenAt(CORRECT_NOW).headers());
+        headers.put(BridgeHeaders.PENDING_DUE, bytes(String.valueOf(due)));
+        PendingTask writtenBack = new PendingTask(bytes("k"), bytes("v"), headers);
+
+        assertEquals(due, withBackoff.dueAtMillis(writtenBack, CORRECT_NOW), "waits for its backoff");
+        assertEquals(CORRECT_NOW - 61, withBackoff.dueAtMillis(writtenBack, CORRECT_NOW - 61),
+                "further ahead than the longest backoff and the window: a clock that leads, read as now");
+    }
+
     @Test
     void aDueTimeWrittenByALaggingClockIsAlreadyDue() {
         PendingTask task = writtenAt(CORRECT_NOW - Duration.ofMinutes(10).toMillis());
