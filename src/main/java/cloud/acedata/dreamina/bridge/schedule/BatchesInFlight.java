@@ -43,6 +43,17 @@ final class BatchesInFlight {
         return false;
     }
 
+    /** Whether a batch dispatched in an epoch of {@code partition} before {@code epoch} is still writing. */
+    boolean hasEarlier(TopicPartition partition, long epoch) {
+        for (Batch batch : batches.values()) {
+            Long dispatched = batch.epochs().get(partition);
+            if (dispatched != null && dispatched < epoch) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Gives up the batches touching {@code partitions} that have not begun to write (a batch writing is left to
      * finish: never half written).

@@ -128,6 +128,14 @@ final class PartitionLedger {
     }
 
     /**
+     * Its outcome was acknowledged by a batch of an earlier epoch that was still writing when the partition came
+     * back: skipped when this epoch reads it. The position does not move (this epoch has not read up to it).
+     */
+    void doneEarlier(long offset) {
+        records.putIfAbsent(offset, State.DONE);
+    }
+
+    /**
      * Its write failed: it is read again, and nothing at or behind it committed. The consumer goes back there,
      * unless it already reads from an earlier offset.
      *

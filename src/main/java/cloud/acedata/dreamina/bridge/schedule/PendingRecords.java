@@ -118,6 +118,10 @@ final class PendingRecords {
         if (ledger == null) {
             return Intake.SKIPPED;
         }
+        if (awaitsEarlierBatches(ledger)) {
+            ledger.notDueYet(offset, 0);
+            return Intake.NOT_DUE;
+        }
         if (!ledger.isNew(offset)) {
             ledger.read(offset);
             return Intake.SKIPPED;
@@ -146,11 +150,15 @@ final class PendingRecords {
         return ledger == null ? 0 : ledger.pausedUntil();
     }
 
-    /** The partitions that wait at {@code now}. */
+    /**
+     * The partitions that wait at {@code now}: until a due time or after a failed write, or — assigned back to this
+     * instance while a batch of an earlier assignment is still writing — until that batch's result is in (its
+     * acknowledged outcomes are then skipped, not handled a second time).
+     */
     Set<TopicPartition> paused(long now) {
         Set<TopicPartition> paused = new HashSet<>();
         ledgers.forEach((partition, ledger) -> {
-            if (ledger.isPaused(now)) {
+            if (ledger.isPaused(now) || awaitsEarlierBatches(ledger)) {
                 paused.add(partition);
             }
         });
@@ -222,6 +230,10 @@ final class PendingRecords {
             ReadyTasks.Entry entry = entries.get(i);
             PartitionLedger ledger = current(batch, entry.partition());
             if (ledger == null) {
+                PartitionLedger later = ledgers.get(entry.partition());
+                if (later != null && result.isWritten(i)) {
+                    later.doneEarlier(entry.offset());
+                }
                 continue;
             }
             if (result.isWritten(i)) {
@@ -275,6 +287,10 @@ final class PendingRecords {
                 ledger.done(superseded.offset());
             }
         });
+    }
+
+    private boolean awaitsEarlierBatches(PartitionLedger ledger) {
+        return inFlight.hasEarlier(ledger.partition(), ledger.epoch());
     }
 
     /** The ledger a batch's entry of {@code partition} belongs to, if it is still the current one. */

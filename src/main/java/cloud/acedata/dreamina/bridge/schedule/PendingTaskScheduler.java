@@ -396,7 +396,10 @@ public final class PendingTaskScheduler implements Runnable {
         long now = clock.millis();
         long wait = Math.min(MAX_POLL_WAIT.toMillis(), COMMIT_INTERVAL.toMillis());
         for (TopicPartition partition : records.paused(now)) {
-            wait = Math.min(wait, records.pausedUntil(partition) - now);
+            long until = records.pausedUntil(partition);
+            if (until > now) {
+                wait = Math.min(wait, until - now);
+            }
         }
         OptionalLong first = records.firstDue();
         if (first.isPresent()) {

@@ -75,6 +75,8 @@ class PendingTaskSchedulerIT {
     private Duration apiLatency = Duration.ZERO;
     /** Whether a task's first poll finds it unfinished (a copy is written back, as poll-tasks does). */
     private boolean unfinishedAtFirstPoll;
+    /** Runs once a batch is claimed for writing, before its outcomes count as written (a slow write). */
+    private java.util.function.Consumer<List<String>> whileWriting = ids -> { };
 
     @BeforeEach
     void topic() {
@@ -114,6 +116,7 @@ class PendingTaskSchedulerIT {
                 if (result.kind() == BatchResult.Kind.DONE && !ticket.claimForWriting()) {
                     return BatchResult.abandoned();
                 }
+                whileWriting.accept(ids);
                 for (int i = 0; i < ids.size(); i++) {
                     if (!result.isWritten(i)) {
                         continue;
@@ -507,6 +510,53 @@ class PendingTaskSchedulerIT {
         within(Duration.ofSeconds(90)).alias("all 600 published").until(() -> written.size() == 600);
         within(DEADLINE).alias("the pending group caught up").until(() -> kafka.lag(group, topic) == 0);
         written.forEach((id, count) -> assertEquals(1, count.get(), id + " published once"));
+    }
+
+    /**
+     * A partition revoked while one of its batches is writing (longer than the stop bound and the write grace) and
+     * assigned back to the same instance before that write ends: the new assignment waits for the late result, skips
+     * the outcomes it acknowledged and handles the rest — every task published exactly once. (Before, the late
+     * result was dropped and the records read again: the slow batch's tasks were published twice.)
+     */
+    @Test
+    void aPartitionAssignedBackWhileALateWriteIsStillComingPublishesEachTaskOnce() throws Exception {
+        assignor = "org.apache.kafka.clients.consumer.RangeAssignor";
+        produce(1, 4);
+        CountDownLatch slowWrite = new CountDownLatch(1);
+        AtomicInteger writing = new AtomicInteger();
+        whileWriting = ids -> {
+            if (ids.contains("t0") && writing.getAndIncrement() == 0) {
+                await(slowWrite);
+            }
+        };
+        List<String> assignments = new CopyOnWriteArrayList<>();
+        start(2, 2, Duration.ofSeconds(1), PendingTaskSchedulerIT::done, (o, t) -> assignments.add(o + "/" + t));
+        try {
+            within(DEADLINE).alias("t0's batch writing").until(() -> writing.get() == 1);
+            int before = assignments.size();
+            // Another member of the group, on another topic: the group rebalances (eager: every partition revoked)
+            // and the pending partition comes back to this instance while t0's batch is still writing.
+            String other = topic + ".other";
+            kafka.createTopic(other, 1);
+            Properties p = consumerProperties();
+            try (KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(p)) {
+                member.subscribe(List.of(other));
+                within(DEADLINE).alias("the pending partition assigned back").until(() -> {
+                    member.poll(Duration.ofMillis(50));
+                    return assignments.size() > before && last(assignments).equals("1/1");
+                });
+                slowWrite.countDown();
+                within(DEADLINE).alias("everything committed").until(() -> {
+                    member.poll(Duration.ofMillis(50));
+                    return committed() == 4;
+                });
+            }
+        } finally {
+            slowWrite.countDown();
+        }
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1, writes("t" + i), "t" + i + " published once: " + batches);
+        }
     }
 
     private int writtenBackTimes(String id) {

@@ -76,6 +76,8 @@ class PendingRecordsPropertiesTest {
                         .as((which, outcome, written) -> Transformer.<World>mutate("finish #" + which + " " + outcome
                                 + " " + Long.toBinaryString(written & 0xff), w -> w.finish(which, outcome, written)))))
                 .withAction(1, action(partition.map(p -> Transformer.<World>mutate("give up p" + p, w -> w.giveUp(p)))))
+                .withAction(2, action(small.map(which -> Transformer.<World>mutate("claim #" + which
+                        + " for writing", w -> w.claim(which)))))
                 .withAction(1, action(Combinators.combine(partition, Arbitraries.of(true, false))
                         .as((p, last) -> Transformer.<World>mutate("revoke p" + p + (last ? " after a last commit" : " (lost)"),
                                 w -> w.revoke(p, last)))))
@@ -108,6 +110,7 @@ class PendingRecordsPropertiesTest {
         final Map<TopicPartition, String> committedMetadata = new HashMap<>();
         final Set<String> produced = new HashSet<>();
         final Set<String> published = new HashSet<>();
+        final Set<BatchTicket> claimed = new HashSet<>();
         long now = 1_000_000;
         int next;
         final PendingRecords records = new PendingRecords(300, 50, n -> 100L << Math.min(n, 4),
@@ -132,7 +135,7 @@ class PendingRecordsPropertiesTest {
 
         void read(int p, int max) {
             TopicPartition partition = tp(p);
-            if (!records.owns(partition) || records.pausedUntil(partition) > now) {
+            if (!records.owns(partition) || records.paused(now).contains(partition)) {
                 return;
             }
             List<Rec> recs = log.get(partition);
@@ -157,6 +160,10 @@ class PendingRecordsPropertiesTest {
             }
             Batch batch = batches.get(which % batches.size());
             List<PendingTask> tasks = PendingRecords.tasks(batch);
+            boolean writing = claimed.contains(batch.ticket());
+            if (writing && (outcome == Outcome.API_UNAVAILABLE || outcome == Outcome.REQUEST_FAILED)) {
+                outcome = Outcome.WRITE_FAILED; // a batch writing has its answer already
+            }
             BatchResult result;
             if (batch.kind() == Batch.Kind.WRITE_BACK) {
                 BitSet written = outcome == Outcome.WRITE_FAILED ? bits(bits, tasks.size()) : all(tasks.size());
@@ -184,7 +191,7 @@ class PendingRecordsPropertiesTest {
                     }
                 };
             }
-            if (result.written().cardinality() > 0) {
+            if (result.written().cardinality() > 0 && !writing) {
                 assertTrue(batch.ticket().claimForWriting(), "a batch in flight may be written");
             }
             records.apply(batch, result, now, 100).forEach((partition, offset) -> {
@@ -199,6 +206,17 @@ class PendingRecordsPropertiesTest {
             String source = task.header(BridgeHeaders.PENDING_SOURCE);
             TopicPartition partition = TaskSource.parse(TOPIC, source).partition();
             log.get(partition).add(new Rec(task.taskId(), task.dueAtMillis(), source));
+        }
+
+        /** A worker begins to write a batch: from now on it cannot be given up, only finished. */
+        void claim(int which) {
+            List<Batch> batches = records.batches();
+            if (!batches.isEmpty()) {
+                Batch batch = batches.get(which % batches.size());
+                if (claimed.contains(batch.ticket()) || batch.ticket().claimForWriting()) {
+                    claimed.add(batch.ticket());
+                }
+            }
         }
 
         void giveUp(int p) {

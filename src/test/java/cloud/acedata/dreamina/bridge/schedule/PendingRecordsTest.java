@@ -91,18 +91,41 @@ class PendingRecordsTest {
                 "the given-up batch's late result is dropped");
     }
 
+    /**
+     * Revoked while a batch was writing (past the write grace), then assigned back: the partition waits for that
+     * batch; its acknowledged outcomes are skipped when read, the others are handled — none twice, none lost.
+     */
     @Test
-    void aLateResultOfAnEarlierAssignmentIsNotAppliedToTheNextOne() {
+    void aPartitionAssignedBackWaitsForTheLateResultOfItsEarlierAssignment() {
         records.assign(P0, -1, "");
         records.take(P0, 0, task("a", NOW, 0), NOW);
-        Batch first = records.nextBatch(NOW, 50, true);
+        records.take(P0, 1, task("b", NOW, 0), NOW);
+        records.take(P0, 2, task("c", NOW, 0), NOW);
+        records.nextBatch(NOW, 1, true);
+        Batch writing = records.nextBatch(NOW, 2, true);
+        assertEquals(List.of("b", "c"), ids(writing));
+        writing.ticket().claimForWriting();
+        assertEquals(1, records.giveUp(Set.of(P0)), "a's batch given up; the one writing cannot be");
         records.forget(List.of(P0));
         records.assign(P0, -1, "");
-        records.take(P0, 0, task("a", NOW, 0), NOW);
 
-        records.apply(first, BatchResult.done(1), NOW, 100);
-        assertEquals(PartitionLedger.State.READY, records.ledger(P0).state(0), "still this epoch's to handle");
-        assertEquals(List.of(), records.commits(List.of(P0), true).stream().map(c -> c.offset()).filter(o -> o > 0)
-                .toList(), "nothing committed past it");
+        assertEquals(PendingRecords.Intake.NOT_DUE, records.take(P0, 0, task("a", NOW, 0), NOW));
+        assertEquals(Set.of(P0), records.paused(NOW), "waits for the earlier batch");
+
+        java.util.BitSet onlyB = new java.util.BitSet();
+        onlyB.set(0);
+        records.apply(writing, new BatchResult(BatchResult.Kind.WRITE_FAILED, onlyB, "c's write failed", null),
+                NOW, 100);
+        assertEquals(Set.of(), records.paused(NOW));
+        assertEquals(0, records.commits(List.of(P0), true).get(0).offset(),
+                "a not read yet, nor done: the commit does not pass it (b's late outcome names b only)");
+        assertEquals(PendingRecords.Intake.READY, records.take(P0, 0, task("a", NOW, 0), NOW), "a: handled here");
+        assertEquals(PendingRecords.Intake.SKIPPED, records.take(P0, 1, task("b", NOW, 0), NOW),
+                "b's outcome was acknowledged: not handled again");
+        assertEquals(PendingRecords.Intake.READY, records.take(P0, 2, task("c", NOW, 0), NOW),
+                "c's was not: handled here");
+        PendingRecords.Commit commit = records.commits(List.of(P0), true).get(0);
+        assertEquals(0, commit.offset(), "a holds the commit");
+        assertEquals(DoneOffsets.encode(0, List.of(1L)), commit.metadata(), "b named done beyond it");
     }
 }
