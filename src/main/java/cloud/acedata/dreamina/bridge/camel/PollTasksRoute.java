@@ -112,11 +112,7 @@ public final class PollTasksRoute implements BatchHandler {
                 written.set(i);
                 continue;
             }
-            if (isUnwritable(failure)) {
-                kind = BatchResult.Kind.TOPIC_UNWRITABLE;
-            } else if (kind == BatchResult.Kind.DONE) {
-                kind = BatchResult.Kind.WRITE_FAILED;
-            }
+            kind = afterFailedWrite(kind, failure);
             reason = failure.toString();
         }
         return new BatchResult(kind, written, reason, null);
@@ -171,11 +167,7 @@ public final class PollTasksRoute implements BatchHandler {
                 handlingFailure = failure; // not a write Kafka refused: the bridge failed on this task's outcome
                 continue;
             }
-            if (isUnwritable(failure)) {
-                kind = BatchResult.Kind.TOPIC_UNWRITABLE;
-            } else if (kind == BatchResult.Kind.DONE) {
-                kind = BatchResult.Kind.WRITE_FAILED;
-            }
+            kind = afterFailedWrite(kind, failure);
             reason = failure.toString();
         }
         if (kind == BatchResult.Kind.DONE && handlingFailure != null) {
@@ -238,6 +230,14 @@ public final class PollTasksRoute implements BatchHandler {
 
     private static boolean isTooLarge(Exception failure) {
         return ObjectHelper.getException(RecordTooLargeException.class, failure) != null;
+    }
+
+    /** What a batch became once {@code failure} refused one of its writes: unwritable wins over a failed write. */
+    private static BatchResult.Kind afterFailedWrite(BatchResult.Kind kind, Exception failure) {
+        if (isUnwritable(failure)) {
+            return BatchResult.Kind.TOPIC_UNWRITABLE;
+        }
+        return kind == BatchResult.Kind.DONE ? BatchResult.Kind.WRITE_FAILED : kind;
     }
 
     /** Not authorised, or the topic does not exist (auto-creation off): no retry will help until an operator acts. */
