@@ -28,6 +28,9 @@ final class ReportWriter {
             "cpu", "per-thread CPU time (com.sun.management.ThreadMXBean) of the subject's threads, told apart by name "
                     + "(see ThreadCpu) and sampled every 200 ms, from the first id fed to the end; the whole JVM's "
                     + "from OperatingSystemMXBean.getProcessCpuTime (GC and JIT CPU only appear there)",
+            "processCpu", "process workload: utime + stime of the bridge process's /proc/PID/stat (every thread, "
+                    + "living or ended), from the first id fed to the last output seen, and per thread from "
+                    + "/proc/PID/task/TID/stat by native thread name (GC, JIT, VM, Java thread families)",
             "heap", "whole JVM (broker, simulator, subject, benchmark): heap in use sampled every 200 ms, and the sum "
                     + "of the heap pools' peak usage (MemoryPoolMXBean, reset at the start); the subject's share is "
                     + "the live heap after two System.gc() minus the same before it started",
