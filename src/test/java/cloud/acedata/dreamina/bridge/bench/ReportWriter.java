@@ -122,9 +122,11 @@ final class ReportWriter {
         }
     }
 
-    /** The Maven command that runs this benchmark with the same bench.* settings. */
+    /** The Maven command that runs this benchmark with the same bench.* settings (the process workload needs the jar). */
     static String command() {
-        return "mvn -q -Pbench test-compile exec:exec " + System.getProperties().stringPropertyNames().stream()
+        boolean jar = System.getProperty("bench.scenario", "").contains(BenchSettings.PROCESS);
+        return "mvn -q -Pbench " + (jar ? "-DskipTests package" : "test-compile") + " exec:exec "
+                + System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith("bench.") && !System.getProperty(name).isBlank())
                 .sorted()
                 .map(name -> "-D" + name + "=" + System.getProperty(name))
