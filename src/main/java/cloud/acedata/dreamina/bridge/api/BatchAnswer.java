@@ -2,8 +2,10 @@ package cloud.acedata.dreamina.bridge.api;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -51,20 +53,22 @@ final class BatchAnswer {
 
     private static void readItems(JsonParser parser, byte[] body, ObjectMapper mapper,
                                   Map<String, TaskPoller.RawDetail> details) throws IOException {
+        ObjectReader items = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         while (parser.nextToken() != JsonToken.END_ARRAY) {
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 parser.skipChildren();
                 continue;
             }
             long start = parser.currentTokenLocation().getByteOffset();
-            parser.skipChildren();
+            // Read in place, once: the parser ends on the item's END_OBJECT, its exact bytes are start..end (the
+            // answer's own parse checks what follows the answer; here more items follow).
+            JsonNode node = items.readTree(parser);
             long end = parser.currentLocation().getByteOffset();
             if (start < 0 || end < start) {
                 // Jackson reads UTF-16/32 as characters and has no byte offsets: not the API's UTF-8 JSON.
                 throw new IOException("the answer is not UTF-8 JSON");
             }
             byte[] raw = Arrays.copyOfRange(body, (int) start, (int) end);
-            JsonNode node = mapper.readTree(raw);
             JsonNode id = node.get("id");
             if (id != null && id.isTextual()) {
                 details.put(id.asText(), new TaskPoller.RawDetail(node, raw, null));

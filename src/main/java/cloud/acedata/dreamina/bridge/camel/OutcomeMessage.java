@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 
 import java.util.Locale;
@@ -14,10 +15,16 @@ import java.util.Locale;
  * {@value #DESTINATION} ({@code output}, {@code dead_letter} or {@code pending}) and keeps the outcome itself in
  * {@value #OUTCOME} for the write receipts.
  */
-public final class OutcomeMessage {
+public final class OutcomeMessage implements Processor {
 
     public static final String DESTINATION = "dreaminaDestination";
     public static final String OUTCOME = "dreaminaOutcome";
+
+    /** The route's step: called directly by Camel, without the reflection of a bean call for every outcome. */
+    @Override
+    public void process(Exchange exchange) throws InvalidPayloadException {
+        apply(exchange);
+    }
 
     public void apply(Exchange exchange) throws InvalidPayloadException {
         TaskOutcome outcome = exchange.getMessage().getMandatoryBody(TaskOutcome.class);

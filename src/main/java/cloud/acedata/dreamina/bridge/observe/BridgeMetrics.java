@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.api.ApiGate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -53,6 +55,11 @@ public final class BridgeMetrics {
 
     private final MeterRegistry registry;
     private final AtomicLong inFlight = new AtomicLong(-1);
+    /**
+     * The meters counted once per task or record, by name and tag, each registered on its first use as before:
+     * building and registering a meter again for every task cost more than counting.
+     */
+    private final Map<String, Meter> perTask = new ConcurrentHashMap<>();
 
     public BridgeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -67,13 +74,13 @@ public final class BridgeMetrics {
 
     /** An input record was read: {@code accepted} (parked on the pending topic) or {@code invalid}. */
     public void ingested(String result) {
-        Counter.builder(INGESTED).description("Input records read, by result").tag("result", result)
-                .register(registry).increment();
+        perTask(INGESTED + " " + result, () -> Counter.builder(INGESTED).description("Input records read, by result")
+                .tag("result", result).register(registry), Counter.class).increment();
     }
 
     public void published() {
-        Counter.builder(PUBLISHED).description("Finished tasks written to the output topic").register(registry)
-                .increment();
+        perTask(PUBLISHED, () -> Counter.builder(PUBLISHED).description("Finished tasks written to the output topic")
+                .register(registry), Counter.class).increment();
     }
 
     public void deadLettered(String code) {
@@ -83,8 +90,8 @@ public final class BridgeMetrics {
 
     /** One task's poll: {@code done}, {@code dead_letter}, {@code not_ready} or {@code api_unavailable}. */
     public void poll(String outcome, int tasks) {
-        Counter.builder(POLLS).description("Task polls, by outcome").tag("outcome", outcome).register(registry)
-                .increment(tasks);
+        perTask(POLLS + " " + outcome, () -> Counter.builder(POLLS).description("Task polls, by outcome")
+                .tag("outcome", outcome).register(registry), Counter.class).increment(tasks);
     }
 
     /**
@@ -108,9 +115,14 @@ public final class BridgeMetrics {
     }
 
     public void ingestToDone(Duration elapsed) {
-        Timer.builder(INGEST_TO_DONE).description("Time from ingest to the task being published")
+        perTask(INGEST_TO_DONE, () -> Timer.builder(INGEST_TO_DONE)
+                .description("Time from ingest to the task being published")
                 .serviceLevelObjectives(INGEST_TO_DONE_BUCKETS)
-                .register(registry).record(elapsed.isNegative() ? Duration.ZERO : elapsed);
+                .register(registry), Timer.class).record(elapsed.isNegative() ? Duration.ZERO : elapsed);
+    }
+
+    private <M extends Meter> M perTask(String key, Supplier<M> register, Class<M> type) {
+        return type.cast(perTask.computeIfAbsent(key, k -> register.get()));
     }
 
     private static Duration[] seconds(double... bounds) {

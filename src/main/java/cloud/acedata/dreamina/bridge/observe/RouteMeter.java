@@ -7,6 +7,8 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Camel's route meters, as camel-micrometer's route policy would give them (camel-micrometer 4.22 is not served by
@@ -19,6 +21,8 @@ public final class RouteMeter extends EventNotifierSupport {
     static final String EXCHANGES = "camel.exchanges";
 
     private final MeterRegistry registry;
+    /** Each route's two timers (failed or not), registered on first use: not built again for every exchange. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public RouteMeter(MeterRegistry registry) {
         this.registry = registry;
@@ -46,8 +50,10 @@ public final class RouteMeter extends EventNotifierSupport {
         if (routeId == null) {
             return; // a producer template's own exchange, not a route's
         }
-        Timer.builder(EXCHANGES).description("Exchanges completed by each Camel route, timed")
-                .tag("routeId", routeId).tag("failed", String.valueOf(event instanceof CamelEvent.ExchangeFailedEvent))
-                .register(registry).record(Duration.ofMillis(Math.max(0, exchange.getClock().elapsed())));
+        String failed = String.valueOf(event instanceof CamelEvent.ExchangeFailedEvent);
+        timers.computeIfAbsent(routeId + " " + failed, key -> Timer.builder(EXCHANGES)
+                        .description("Exchanges completed by each Camel route, timed")
+                        .tag("routeId", routeId).tag("failed", failed).register(registry))
+                .record(Duration.ofMillis(Math.max(0, exchange.getClock().elapsed())));
     }
 }

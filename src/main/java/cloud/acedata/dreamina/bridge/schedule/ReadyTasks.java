@@ -35,11 +35,14 @@ final class ReadyTasks {
      *                  {@code batchSize >> n})
      * @param failures  failed requests of this task alone, for its own backoff
      * @param notBefore epoch millis before which it is not polled (its own backoff), 0 if none
+     * @param time      when it may be polled: the later of its due time and {@code notBefore} (kept, not read from
+     *                  the task's header at every comparison of the ordered set)
      */
-    record Entry(TopicPartition partition, long offset, PendingTask task, int level, int failures, long notBefore) {
+    record Entry(TopicPartition partition, long offset, PendingTask task, int level, int failures, long notBefore,
+                 long time) {
 
-        long time() {
-            return Math.max(task.dueAtMillis(), notBefore);
+        Entry(TopicPartition partition, long offset, PendingTask task, int level, int failures, long notBefore) {
+            this(partition, offset, task, level, failures, notBefore, Math.max(task.dueAtMillis(), notBefore));
         }
 
         Entry isolated() {

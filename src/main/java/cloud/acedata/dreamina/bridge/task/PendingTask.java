@@ -67,14 +67,36 @@ public record PendingTask(byte[] key, byte[] value, Map<String, byte[]> headers)
     }
 
     private long longHeader(String name, long fallback) {
-        String text = header(name);
-        if (text == null) {
+        byte[] raw = headers.get(name);
+        if (raw == null) {
             return fallback;
         }
+        long plain = plainDigits(raw);
+        if (plain >= 0) {
+            return plain;
+        }
         try {
-            return Long.parseLong(text.trim());
+            return Long.parseLong(new String(raw, StandardCharsets.UTF_8).trim());
         } catch (NumberFormatException e) {
             return fallback;
         }
+    }
+
+    /**
+     * The value of a header of 1 to 18 ASCII digits (what the bridge writes), read without decoding it to a string
+     * (the scheduler reads the due time at every comparison); -1 for anything else, which is parsed as text.
+     */
+    static long plainDigits(byte[] raw) {
+        if (raw.length == 0 || raw.length > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (byte b : raw) {
+            if (b < '0' || b > '9') {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value;
     }
 }

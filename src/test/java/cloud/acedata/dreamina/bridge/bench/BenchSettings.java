@@ -16,8 +16,9 @@ import java.util.TreeMap;
 /**
  * Every knob of the benchmark, from {@code bench.*} system properties (defaults in brackets):
  * <ul>
- *   <li>{@code bench.scenario} [all]: latency, throughput, realistic, trickle, scale, baseline or all (several
- *       comma-separated); baseline runs the baseline route on {@code bench.baseline.workloads};</li>
+ *   <li>{@code bench.scenario} [all]: latency, throughput, realistic, trickle, scale, baseline, process or all
+ *       (several comma-separated); baseline runs the baseline route on {@code bench.baseline.workloads}; process
+ *       runs the built jar as its own process and is run only when named (all leaves it out: it needs the jar);</li>
  *   <li>{@code bench.scale} [1]: multiplies every workload's task count (0.05 for a smoke run);</li>
  *   <li>{@code bench.timeout.seconds} [600]: longest wait for a workload to drain;</li>
  *   <li>{@code bench.baseline.workloads} [latency,throughput,realistic,trickle,scale],
@@ -29,7 +30,9 @@ import java.util.TreeMap;
  *   <li>{@code bench.max-in-flight}, {@code bench.coalesce} [unset]: passed to the bridge as
  *       {@code dreamina.api.max-in-flight} and {@code dreamina.poll.coalesce} when given;</li>
  *   <li>{@code bench.bridge.KEY=VALUE}: any other bridge property, applied last (e.g.
- *       {@code -Dbench.bridge.dreamina.ingest.consumers=6}).</li>
+ *       {@code -Dbench.bridge.dreamina.ingest.consumers=6});</li>
+ *   <li>{@code bench.process.jvm-args} [none]: JVM options of the bridge's own process in the {@code process}
+ *       workload, space-separated (e.g. {@code -XX:StartFlightRecording=filename=target/bench/bridge.jfr}).</li>
  * </ul>
  */
 record BenchSettings(
@@ -43,10 +46,13 @@ record BenchSettings(
         Duration scaleHold,
         int inputPartitions,
         int pendingPartitions,
-        Map<String, String> bridgeExtra) {
+        Map<String, String> bridgeExtra,
+        List<String> processJvmOptions) {
 
     static final List<String> WORKLOADS = List.of("latency", "throughput", "realistic", "trickle", "scale");
     static final String BASELINE = "baseline";
+    /** The workload that runs the built jar as a process of its own: run only when named. */
+    static final String PROCESS = "process";
     /** The benchmark's token; never printed (the report shows "(set)"). */
     static final String TOKEN = "bench-token-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
     /**
@@ -60,9 +66,10 @@ record BenchSettings(
         Reader r = new Reader(properties);
         Set<String> scenarios = new LinkedHashSet<>(r.list("bench.scenario", "all"));
         for (String scenario : scenarios) {
-            if (!scenario.equals("all") && !scenario.equals(BASELINE) && !WORKLOADS.contains(scenario)) {
+            if (!scenario.equals("all") && !scenario.equals(BASELINE) && !scenario.equals(PROCESS)
+                    && !WORKLOADS.contains(scenario)) {
                 throw new IllegalArgumentException("bench.scenario: unknown workload '" + scenario + "', expected "
-                        + String.join("|", WORKLOADS) + "|" + BASELINE + "|all");
+                        + String.join("|", WORKLOADS) + "|" + BASELINE + "|" + PROCESS + "|all");
             }
         }
         Map<String, String> extra = new TreeMap<>();
@@ -84,12 +91,14 @@ record BenchSettings(
                 Duration.ofSeconds(r.integer("bench.scale.hold-seconds", 30)),
                 r.integer("bench.input.partitions", 6),
                 r.integer("bench.pending.partitions", 6),
-                extra);
+                extra,
+                java.util.Arrays.stream(r.text("bench.process.jvm-args", "").split("\\s+"))
+                        .filter(s -> !s.isEmpty()).toList());
     }
 
     /** Whether the bridge runs this workload. */
     boolean runsBridge(String workload) {
-        return scenarios.contains("all") || scenarios.contains(workload);
+        return scenarios.contains(workload) || scenarios.contains("all") && !workload.equals(PROCESS);
     }
 
     /** Whether the baseline route runs this workload. */
@@ -139,6 +148,7 @@ record BenchSettings(
         map.put("inputPartitions", inputPartitions);
         map.put("pendingPartitions", pendingPartitions);
         map.put("bridgeExtra", bridgeExtra);
+        map.put("processJvmOptions", processJvmOptions);
         return map;
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * The bridge's benchmark: a plain {@code main}, not a test (never run by {@code mvn verify}).
  *
  * <pre>
- * mvn -q -Pbench test-compile exec:exec -Dbench.scenario=latency|throughput|realistic|trickle|scale|baseline|all \
+ * mvn -q -Pbench test-compile exec:exec -Dbench.scenario=latency|throughput|realistic|trickle|scale|baseline|process|all \
  *     [-Dbench.scale=0.05] [-Dbench.max-in-flight=N] [-Dbench.coalesce=…]
  * </pre>
  *
@@ -29,7 +29,7 @@ import java.util.Map;
 public final class BridgeBenchmark {
 
     private static final List<Workload> WORKLOADS = List.of(new LatencyWorkload(), new ThroughputWorkload(),
-            new RealisticWorkload(), new TrickleWorkload(), new ScaleWorkload());
+            new RealisticWorkload(), new TrickleWorkload(), new ScaleWorkload(), new ProcessWorkload());
 
     private BridgeBenchmark() {
     }

@@ -28,6 +28,9 @@ final class ReportWriter {
             "cpu", "per-thread CPU time (com.sun.management.ThreadMXBean) of the subject's threads, told apart by name "
                     + "(see ThreadCpu) and sampled every 200 ms, from the first id fed to the end; the whole JVM's "
                     + "from OperatingSystemMXBean.getProcessCpuTime (GC and JIT CPU only appear there)",
+            "processCpu", "process workload: utime + stime of the bridge process's /proc/PID/stat (every thread, "
+                    + "living or ended), from the first id fed to the last output seen, and per thread from "
+                    + "/proc/PID/task/TID/stat by native thread name (GC, JIT, VM, Java thread families)",
             "heap", "whole JVM (broker, simulator, subject, benchmark): heap in use sampled every 200 ms, and the sum "
                     + "of the heap pools' peak usage (MemoryPoolMXBean, reset at the start); the subject's share is "
                     + "the live heap after two System.gc() minus the same before it started",
@@ -119,9 +122,11 @@ final class ReportWriter {
         }
     }
 
-    /** The Maven command that runs this benchmark with the same bench.* settings. */
+    /** The Maven command that runs this benchmark with the same bench.* settings (the process workload needs the jar). */
     static String command() {
-        return "mvn -q -Pbench test-compile exec:exec " + System.getProperties().stringPropertyNames().stream()
+        boolean jar = System.getProperty("bench.scenario", "").contains(BenchSettings.PROCESS);
+        return "mvn -q -Pbench " + (jar ? "-DskipTests package" : "test-compile") + " exec:exec "
+                + System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith("bench.") && !System.getProperty(name).isBlank())
                 .sorted()
                 .map(name -> "-D" + name + "=" + System.getProperty(name))

@@ -17,6 +17,9 @@ final class ThroughputWorkload implements Workload {
 
     static final int TASKS = 100_000;
     static final Duration CADENCE = Duration.ofSeconds(1);
+    /** The bridge's settings for this traffic: the client limit lifted to 1,000 requests/s, batch 100, cadence 1 s. */
+    static final Map<String, String> BRIDGE_SETTINGS = Map.of("dreamina.api.max-requests-per-second", "1000",
+            "dreamina.poll.batch-size", "100", "dreamina.poll.interval", "1s");
 
     @Override
     public String name() {
@@ -38,8 +41,7 @@ final class ThroughputWorkload implements Workload {
             for (int i = 0; i < n; i++) {
                 ids.add(run.createTask(TaskScript.done(Duration.ZERO)).id());
             }
-            run.startSubject(Map.of("dreamina.api.max-requests-per-second", "1000",
-                    "dreamina.poll.batch-size", "100", "dreamina.poll.interval", "1s"), CADENCE);
+            run.startSubject(BRIDGE_SETTINGS, CADENCE);
             run.feed(ids);
             boolean drained = run.awaitOutputs(timeout);
             WorkloadResult r = run.measure();

@@ -103,6 +103,27 @@ final class WorkloadRun implements AutoCloseable {
             subject = BridgeSubject.start(settings);
             result.setting("bridge", BenchSettings.printable(settings));
         }
+        startWatching(cpu);
+    }
+
+    /**
+     * Starts the bridge as the built jar in a process of its own ({@link ProcessSubject}) with {@code
+     * bridgeSettings} on top of the benchmark's settings; this JVM keeps the broker, the simulator and the
+     * benchmark's clients.
+     */
+    ProcessSubject startProcessSubject(Map<String, String> bridgeSettings) throws Exception {
+        ThreadCpu cpu = new ThreadCpu();
+        Map<String, String> settings = env.settings().bridgeSettings(env.bootstrapServers(), api.baseUrl(), topics,
+                bridgeSettings);
+        ProcessSubject process = ProcessSubject.start(settings, env.settings().processJvmOptions());
+        subject = process;
+        result.setting("bridge", BenchSettings.printable(settings));
+        result.setting("processJvmOptions", env.settings().processJvmOptions());
+        startWatching(cpu);
+        return process;
+    }
+
+    private void startWatching(ThreadCpu cpu) {
         sampler = new ResourceSampler(cpu);
         watcher = new OutputWatcher(env.bootstrapServers(), topics.out()).start();
         Map<String, Object> config = new HashMap<>();
