@@ -1,9 +1,6 @@
 package cloud.acedata.dreamina.bridge.task;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * How this instance reads the wall-clock times another instance wrote: a pending task's due time and deadline are
@@ -64,9 +61,7 @@ public final class ClockSkew {
         if (due == task.dueAtMillis()) {
             return task;
         }
-        Map<String, byte[]> headers = new LinkedHashMap<>(task.headers());
-        headers.put(BridgeHeaders.PENDING_DUE, String.valueOf(due).getBytes(StandardCharsets.UTF_8));
-        return new PendingTask(task.key(), task.value(), headers);
+        return task.with(BridgeHeaders.PENDING_DUE, String.valueOf(due));
     }
 
     /** Whether the task is past its deadline at {@code nowMillis}, with the tolerance. */
