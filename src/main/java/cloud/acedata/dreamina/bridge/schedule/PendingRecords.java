@@ -140,7 +140,7 @@ final class PendingRecords {
         ledger.ready(offset);
         // A task written back on its own backoff goes alone again: its failing requests stay its own.
         int level = handed.failures() > 0 ? ReadyTasks.ALONE : 0;
-        wait(new ReadyTasks.Entry(partition, offset, handed, level, handed.failures(), 0));
+        enqueue(new ReadyTasks.Entry(partition, offset, handed, level, handed.failures(), 0));
         return Intake.READY;
     }
 
@@ -257,7 +257,7 @@ final class PendingRecords {
     private void failed(PartitionLedger ledger, ReadyTasks.Entry entry, int batchSize, long now) {
         if (batchSize > 1) {
             ledger.requeued(entry.offset());
-            wait(entry.isolated());
+            enqueue(entry.isolated());
             return;
         }
         long retryAt = now + backoff.applyAsLong(entry.failures() + 1);
@@ -266,7 +266,7 @@ final class PendingRecords {
         if (retryAt - now > parkAfter) {
             writeBacks.add(alone);
         } else {
-            wait(alone);
+            enqueue(alone);
         }
     }
 
@@ -275,12 +275,12 @@ final class PendingRecords {
         if (kind == Batch.Kind.WRITE_BACK) {
             writeBacks.add(entry);
         } else {
-            wait(entry);
+            enqueue(entry);
         }
     }
 
     /** Into the ready tasks; a record another one stands for is done. */
-    private void wait(ReadyTasks.Entry entry) {
+    private void enqueue(ReadyTasks.Entry entry) {
         ready.add(entry).ifPresent(superseded -> {
             PartitionLedger ledger = ledgers.get(superseded.partition());
             if (ledger != null) {
