@@ -217,10 +217,8 @@ public final class PollTasksRoute implements BatchHandler {
             case DEAD_LETTER -> "dead letter";
             case PENDING -> "pending record";
         };
-        return writeDeadLetter(ReducedDeadLetter.of(unwritable, "The task cannot travel as it is: its " + what + " ("
-                + ReducedDeadLetter.sizeOf(unwritable) + " bytes) is larger than the producer (max.request.size) or "
-                + "the topic (max.message.bytes) accepts; its value and input headers are dropped here, the original "
-                + "is at its origin offset. " + refusal));
+        return writeDeadLetter(ReducedDeadLetter.of(unwritable,
+                ReducedDeadLetter.why(what, ReducedDeadLetter.sizeOf(unwritable), refusal)));
     }
 
     /** @return null when the dead letter was written, else why not */

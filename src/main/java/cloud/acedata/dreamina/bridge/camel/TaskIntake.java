@@ -98,9 +98,7 @@ public final class TaskIntake {
         long size = sizeOf(unwritable);
         String what = pendingTopic.equals(unwritable.topic()) ? "pending record" : "dead letter";
         TaskOutcome reduced = ReducedDeadLetter.of(unwritable.key(), size, name -> header(unwritable, name),
-                "The input record cannot travel as it is: its " + what + " (" + size + " bytes) is larger than the "
-                        + "producer (max.request.size) or the topic (max.message.bytes) accepts; its value and "
-                        + "headers are dropped here, the original is at its origin offset. " + refusal);
+                ReducedDeadLetter.why(what, size, refusal));
         RecordHeaders headers = new RecordHeaders();
         reduced.headers().forEach((name, value) -> add(headers, name, value.toString()));
         return new ProducerRecord<>(deadLetterTopic, null, reduced.key(), reduced.value(), headers);

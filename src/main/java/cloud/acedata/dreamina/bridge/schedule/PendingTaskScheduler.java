@@ -101,6 +101,8 @@ public final class PendingTaskScheduler implements Runnable {
     private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private PendingRecords records;
     private CommitPolicy commits;
+    /** This run's consumer, as the commit policy uses it. */
+    private CommitPolicy.Committer committer;
     /** Finished batches, handed from the workers to the scheduler's thread. */
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private boolean unwritableLogged;
@@ -242,6 +244,7 @@ public final class PendingTaskScheduler implements Runnable {
         records = new PendingRecords(settings.parkAfter().toMillis(), settings.coalesce().toMillis(),
                 failures -> taskBackoff.delay(failures).toMillis(), new SplittableRandom());
         commits = new CommitPolicy(COMMIT_INTERVAL.toMillis());
+        committer = committer(c);
         try (c) {
             c.subscribe(List.of(settings.topic()), new Rebalance());
             while (running) {
@@ -257,7 +260,7 @@ public final class PendingTaskScheduler implements Runnable {
 
     private void loopOnce() {
         applyFinished();
-        commits.maybeCommit(records, committer(), clock.millis());
+        commits.maybeCommit(records, committer, clock.millis());
         dispatch();
         applyPauses();
         ConsumerRecords<byte[], byte[]> polled;
@@ -441,14 +444,13 @@ public final class PendingTaskScheduler implements Runnable {
             }
         }
         applyFinished();
-        if (!commits.commitNow(records, committer(), leaving)) {
+        if (!commits.commitNow(records, committer, leaving)) {
             LOG.warn("The pending tasks handled last could not be committed; the partitions' next owner may handle "
                     + "them again");
         }
     }
 
-    private CommitPolicy.Committer committer() {
-        org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = consumer;
+    private static CommitPolicy.Committer committer(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c) {
         return new CommitPolicy.Committer() {
             @Override
             public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {

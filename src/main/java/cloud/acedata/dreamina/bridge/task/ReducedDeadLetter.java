@@ -73,6 +73,17 @@ public final class ReducedDeadLetter {
         return new TaskOutcome(TaskOutcome.Destination.DEAD_LETTER, keptKey, new byte[0], headers);
     }
 
+    /**
+     * Why a record goes reduced, in the words of every place that reduces one.
+     *
+     * @param what the record that could not be written ("pending record", "dead letter", …)
+     */
+    public static String why(String what, long size, Exception refusal) {
+        return "The task cannot travel as it is: its " + what + " (" + size + " bytes) is larger than the producer "
+                + "(max.request.size) or the topic (max.message.bytes) accepts; its value and input headers are "
+                + "dropped here, the original is at its origin offset. " + refusal;
+    }
+
     /** An outcome's size as Kafka counts it, near enough: key, value, header names and values, in bytes. */
     public static long sizeOf(TaskOutcome outcome) {
         long size = length(outcome.key()) + length(outcome.value());
