@@ -6,6 +6,9 @@ import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.api.CamelTasksApi;
 import cloud.acedata.dreamina.bridge.api.TaskPoller;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.config.DeliverySettings;
+import cloud.acedata.dreamina.bridge.delivery.RouteProducerFactory;
+import cloud.acedata.dreamina.bridge.delivery.RouteTransaction;
 import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.config.UnknownSettings;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
@@ -16,6 +19,7 @@ import cloud.acedata.dreamina.bridge.util.JsonLimits;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +50,17 @@ public final class BridgeConfiguration implements CamelConfiguration {
         LOG.info("Dreamina bridge settings: {}", settings);
         context.addStartupListener(new HttpClientCheck(settings));
         Observability observe = Observability.create(context, settings);
+        DeliverySettings delivery = DeliverySettings.from(context.getPropertiesComponent(), System.getenv());
+        LOG.info("Delivery: {} (instance {}{})", delivery.guarantee().value(), delivery.instanceId(),
+                delivery.exactlyOnce() ? ", transactional ids " + delivery.transactionalId("*") : "");
+        RouteTransaction routeTransaction = new RouteTransaction();
+        if (delivery.exactlyOnce()) {
+            // The routes' kafka: endpoints write into the poll path's transaction (README "Exactly once").
+            KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
+            kafka.setKafkaClientFactory(new RouteProducerFactory(kafka.getKafkaClientFactory(), routeTransaction));
+        }
+        context.getRegistry().bind("deliverySettings", delivery);
+        context.getRegistry().bind("routeTransaction", routeTransaction);
 
         Clock clock = Clock.systemUTC();
         Backoff backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), settings.backoffJitter(),

@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.kafka;
 
+import cloud.acedata.dreamina.bridge.delivery.RouteProducerFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaClientFactory;
 import org.apache.camel.component.kafka.KafkaComponent;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -24,6 +26,18 @@ public final class KafkaClients {
 
     public KafkaClients(CamelContext context) {
         this.context = context;
+    }
+
+    /**
+     * The pending-topic consumer's settings; {@code readCommitted} under exactly-once: it never reads a task written
+     * back by a transaction that was aborted.
+     */
+    public Properties pendingConsumer(String groupId, int maxPollRecords, boolean readCommitted) {
+        Properties properties = pendingConsumer(groupId, maxPollRecords);
+        if (readCommitted) {
+            properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        return properties;
     }
 
     public Properties pendingConsumer(String groupId, int maxPollRecords) {
@@ -45,10 +59,35 @@ public final class KafkaClients {
      * A producer of raw records (byte[] key and value) with every producer setting of the component (acks=all,
      * idempotence, linger, security…), made by the component's client factory when it has one.
      */
-    @SuppressWarnings("unchecked")
     public Producer<byte[], byte[]> producer() {
+        return producer(producerProperties());
+    }
+
+    /**
+     * A transactional producer of raw records, with the component's producer settings: {@code transactionalId}, and
+     * {@code transactionTimeout} as {@code transaction.timeout.ms}.
+     */
+    public Producer<byte[], byte[]> transactionalProducer(String transactionalId, Duration transactionTimeout) {
         Properties properties = producerProperties();
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        properties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+        return producer(properties);
+    }
+
+    /** The producers' {@code max.request.size}: the largest record they send. */
+    public int maxRequestSize() {
+        Object value = producerProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return value == null ? 1024 * 1024 : Integer.parseInt(value.toString().trim());
+    }
+
+    /** Made by the component's client factory when it has one (the routes' factory gives the bridge its own). */
+    @SuppressWarnings("unchecked")
+    private Producer<byte[], byte[]> producer(Properties properties) {
         KafkaClientFactory factory = context.getComponent("kafka", KafkaComponent.class).getKafkaClientFactory();
+        if (factory instanceof RouteProducerFactory routes) {
+            return routes.ownProducer(properties);
+        }
         return factory != null ? factory.getProducer(properties) : new KafkaProducer<>(properties);
     }
 

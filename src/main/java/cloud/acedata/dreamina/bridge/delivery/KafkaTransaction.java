@@ -1,0 +1,178 @@
+package cloud.acedata.dreamina.bridge.delivery;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One transactional producer and the transaction it has open: the writes of one hop of the bridge and the input
+ * offsets they complete, committed or aborted together (KIP-98, and KIP-447's fencing through the consumer's group
+ * metadata). Writes may come from several threads at once; {@link #commit} and {@link #abort} from one, while no
+ * write is under way (see {@link TransactionGate}). A transaction is always open: each commit or abort begins the
+ * next one.
+ *
+ * <p>A record too large to be written is refused here, before it is sent ({@link RecordSizeLimit}), with the
+ * {@link RecordTooLargeException} the producer would give: the transaction stays clean and the caller dead-letters
+ * the record in its reduced form. Any other failed write spoils the transaction: {@link #failure()} says so, and the
+ * owner must {@link #abort} it and handle its records again.
+ */
+public final class KafkaTransaction implements AutoCloseable {
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Producer<byte[], byte[]> producer;
+    private final RecordSizeLimit limits;
+    private final AtomicBoolean wrote = new AtomicBoolean();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    private KafkaTransaction(Producer<byte[], byte[]> producer, RecordSizeLimit limits) {
+        this.producer = producer;
+        this.limits = limits;
+    }
+
+    /**
+     * Registers the producer's transactional id with the broker — which aborts what an earlier producer with the
+     * same id left open and fences it — and begins the first transaction.
+     */
+    public static KafkaTransaction open(Producer<byte[], byte[]> producer, RecordSizeLimit limits) {
+        try {
+            producer.initTransactions();
+            producer.beginTransaction();
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+        return new KafkaTransaction(producer, limits);
+    }
+
+    /** Sends a record in the open transaction; a record too large fails at once, leaving the transaction clean. */
+    public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+        int size = RecordSizeLimit.sizeOf(record.key(), record.value(), record.headers().toArray());
+        if (!limits.fits(record.topic(), size)) {
+            RecordTooLargeException tooLarge = new RecordTooLargeException(limits.why(record.topic(), size));
+            if (callback != null) {
+                callback.onCompletion(null, tooLarge);
+            }
+            return CompletableFuture.failedFuture(tooLarge);
+        }
+        wrote.set(true);
+        try {
+            return producer.send(record, (metadata, exception) -> {
+                if (exception != null) {
+                    if (exception instanceof RecordTooLargeException) {
+                        limits.refused(record.topic(), size);
+                    }
+                    failure.compareAndSet(null, exception);
+                }
+                if (callback != null) {
+                    callback.onCompletion(metadata, exception);
+                }
+            });
+        } catch (KafkaException e) {
+            failure.compareAndSet(null, e);
+            throw e;
+        }
+    }
+
+    /** Whether anything was sent in the open transaction. */
+    public boolean wrote() {
+        return wrote.get();
+    }
+
+    /** The first write that failed in the open transaction (it must be aborted), or null. */
+    public Exception failure() {
+        return failure.get();
+    }
+
+    /**
+     * Commits the open transaction with {@code offsets} of the group {@code group} (none: only the writes), then
+     * begins the next one.
+     *
+     * @throws KafkaException when the commit failed: {@link #isFatal fatal}, or to be {@link #abort aborted}
+     */
+    public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+        Exception failed = failure.get();
+        if (failed != null) {
+            throw new KafkaException("a write of this transaction failed: " + failed, failed);
+        }
+        if (!offsets.isEmpty()) {
+            producer.sendOffsetsToTransaction(offsets, group);
+        }
+        producer.commitTransaction();
+        next();
+    }
+
+    /** Aborts the open transaction — none of its writes will be seen by a read_committed consumer — and begins the next. */
+    public void abort() {
+        producer.abortTransaction();
+        next();
+    }
+
+    private void next() {
+        wrote.set(false);
+        failure.set(null);
+        producer.beginTransaction();
+    }
+
+    /** The producer itself, for what it knows about partitions. */
+    public Producer<byte[], byte[]> producer() {
+        return producer;
+    }
+
+    /**
+     * Whether this failure ends the producer for good: fenced by a newer producer with the same transactional id (or
+     * a newer member of the group), or refused by the broker (no ACL, transactions not supported). An abortable
+     * failure is any other.
+     */
+    public static boolean isFatal(Throwable failure) {
+        return isFenced(failure) || isRefused(failure);
+    }
+
+    /** Fenced: another instance took this one's place. */
+    public static boolean isFenced(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
+                    || t instanceof FencedInstanceIdException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Refused: the broker does not let this bridge use transactions. */
+    public static boolean isRefused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TransactionalIdAuthorizationException || t instanceof ClusterAuthorizationException
+                    || t instanceof UnsupportedVersionException || t instanceof AuthenticationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes the producer; an open transaction is aborted by the broker (or by the next producer of the same id). */
+    @Override
+    public void close() {
+        producer.close(CLOSE_TIMEOUT);
+    }
+}
