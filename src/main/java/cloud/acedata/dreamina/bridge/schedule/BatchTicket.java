@@ -1,5 +1,8 @@
 package cloud.acedata.dreamina.bridge.schedule;
 
+import cloud.acedata.dreamina.bridge.delivery.TransactionGate;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,10 +19,46 @@ public final class BatchTicket {
     private enum State { POLLING, WRITING, ABANDONED }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.POLLING);
+    /** Under exactly-once: the writes of a claimed batch happen inside the transaction's gate. */
+    private volatile TransactionGate gate;
+    private final AtomicBoolean inside = new AtomicBoolean();
 
-    /** @return whether the worker may write the outcomes; false when the scheduler gave the batch up */
+    /** Under exactly-once: a claim enters {@code gate}, and {@link #written} leaves it. */
+    void writeThrough(TransactionGate gate) {
+        this.gate = gate;
+    }
+
+    /**
+     * @return whether the worker may write the outcomes; false when the scheduler gave the batch up (or the worker
+     * was interrupted waiting for a commit to end)
+     */
     public boolean claimForWriting() {
-        return state.compareAndSet(State.POLLING, State.WRITING);
+        TransactionGate g = gate;
+        if (g != null) {
+            try {
+                g.enter();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            inside.set(true);
+        }
+        boolean claimed = state.compareAndSet(State.POLLING, State.WRITING);
+        if (!claimed) {
+            written();
+        }
+        return claimed;
+    }
+
+    /**
+     * The batch's writes are over and its result handed to the scheduler: under exactly-once it leaves the gate, so
+     * that the next commit, which waits for it, finds the result and commits its offsets with its writes.
+     */
+    void written() {
+        TransactionGate g = gate;
+        if (g != null && inside.compareAndSet(true, false)) {
+            g.leave();
+        }
     }
 
     /** Whether the batch was given up: a worker that has not begun need not ask the API. */

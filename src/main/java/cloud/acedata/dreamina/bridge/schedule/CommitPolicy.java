@@ -46,6 +46,15 @@ final class CommitPolicy {
         this.interval = interval;
     }
 
+    /** Under exactly-once: whether the interval has passed (the scheduler then commits its transaction). */
+    boolean due(long now) {
+        if (now < nextAt) {
+            return false;
+        }
+        nextAt = now + interval;
+        return true;
+    }
+
     /** While running: commits what changed, when the interval has passed and no earlier commit is unanswered. */
     void maybeCommit(PendingRecords records, Committer committer, long now) {
         if (now < nextAt || asyncInFlight) {

@@ -26,8 +26,23 @@ final class DoneOffsets {
     private DoneOffsets() {
     }
 
+    /** Under exactly-once, the records done beyond a commit do not all fit in its metadata: none may be left out. */
+    static final class Overflow extends IllegalStateException {
+        Overflow(int count) {
+            super(count + " records done beyond the commit do not fit in its metadata (" + MAX_CHARS + " characters)");
+        }
+    }
+
     /** The metadata for a commit of {@code committed} with the records {@code done} beyond it ({@code ""}: none). */
     static String encode(long committed, Collection<Long> done) {
+        return encode(committed, done, false);
+    }
+
+    /**
+     * @param strict when what does not fit may not be left out (their outcomes were written in the transaction this
+     *               commit belongs to): then {@link Overflow} is thrown instead
+     */
+    static String encode(long committed, Collection<Long> done, boolean strict) {
         NavigableSet<Long> sorted = new TreeSet<>(done).tailSet(committed, false);
         if (sorted.isEmpty()) {
             return "";
@@ -45,6 +60,9 @@ final class DoneOffsets {
             String run = Long.toString(start - committed, 36)
                     + (end > start ? "-" + Long.toString(end - committed, 36) : "");
             if (out.length() + run.length() + 1 > MAX_CHARS) {
+                if (strict) {
+                    throw new Overflow(sorted.size());
+                }
                 break;
             }
             out.append(out.length() > VERSION.length() ? "," : "").append(run);

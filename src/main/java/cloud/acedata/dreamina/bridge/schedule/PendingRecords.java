@@ -144,6 +144,14 @@ final class PendingRecords {
         return Intake.READY;
     }
 
+    /** The partition waits until {@code until} (epoch millis) before it is read again. */
+    void pauseUntil(TopicPartition partition, long until) {
+        PartitionLedger ledger = ledgers.get(partition);
+        if (ledger != null) {
+            ledger.pauseUntil(until);
+        }
+    }
+
     /** Until when a partition waits (epoch millis; 0 or past: it does not). */
     long pausedUntil(TopicPartition partition) {
         PartitionLedger ledger = ledgers.get(partition);
@@ -337,6 +345,14 @@ final class PendingRecords {
      * first record not done, with the records done beyond it in the metadata ({@link DoneOffsets}), built only now.
      */
     List<Commit> commits(Collection<TopicPartition> partitions, boolean withMetadata) {
+        return commits(partitions, withMetadata, false);
+    }
+
+    /**
+     * @param strict under exactly-once: metadata that cannot name every record done beyond the commit throws
+     *               {@link DoneOffsets.Overflow} (the transaction is aborted), never leaves one out
+     */
+    List<Commit> commits(Collection<TopicPartition> partitions, boolean withMetadata, boolean strict) {
         List<Commit> commits = new ArrayList<>();
         for (TopicPartition partition : partitions) {
             PartitionLedger ledger = ledgers.get(partition);
@@ -347,7 +363,7 @@ final class PendingRecords {
             if (point < 0) {
                 continue;
             }
-            String metadata = withMetadata ? DoneOffsets.encode(point, ledger.doneAfter(point)) : "";
+            String metadata = withMetadata ? DoneOffsets.encode(point, ledger.doneAfter(point), strict) : "";
             if (ledger.isNews(point, metadata)) {
                 commits.add(new Commit(partition, ledger.epoch(), point, metadata));
             }
@@ -372,6 +388,17 @@ final class PendingRecords {
 
     boolean hasWriteBacks() {
         return !writeBacks.isEmpty();
+    }
+
+    /** The partitions whose ledgers hold {@code limit} records or more (waiting, in flight, done beyond the commit). */
+    Set<TopicPartition> holdingAtLeast(int limit) {
+        Set<TopicPartition> full = new HashSet<>();
+        ledgers.forEach((partition, ledger) -> {
+            if (ledger.size() >= limit) {
+                full.add(partition);
+            }
+        });
+        return full;
     }
 
     /** Tasks waiting here (for a request or a write-back). */

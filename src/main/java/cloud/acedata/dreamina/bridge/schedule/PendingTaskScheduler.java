@@ -1,6 +1,9 @@
 package cloud.acedata.dreamina.bridge.schedule;
 
 import cloud.acedata.dreamina.bridge.api.Backoff;
+import cloud.acedata.dreamina.bridge.delivery.KafkaTransaction;
+import cloud.acedata.dreamina.bridge.delivery.RouteTransaction;
+import cloud.acedata.dreamina.bridge.delivery.TransactionGate;
 import cloud.acedata.dreamina.bridge.task.ClockSkew;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -73,6 +76,11 @@ public final class PendingTaskScheduler implements Runnable {
     public static final Duration PARK_AFTER = Duration.ofSeconds(2);
     /** How often the running loop commits what changed (Kafka Streams commits every 100 ms under exactly-once). */
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+    /**
+     * Under exactly-once, a partition whose ledger holds this many records is not read further until its commit
+     * moves: the records done beyond a commit must all fit in its metadata ({@link DoneOffsets}), never be left out.
+     */
+    static final int LEDGER_LIMIT = 250;
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingTaskScheduler.class);
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
@@ -96,6 +104,11 @@ public final class PendingTaskScheduler implements Runnable {
     private final Clock clock;
     private final RestartBudget restarts = new RestartBudget(5, Duration.ofMinutes(5));
     private final ClockSkew skew;
+    /** Under exactly-once: opens the poll path's transaction for a run of the consumer; null under at-least-once. */
+    private final Delivery delivery;
+    private final TransactionGate gate = new TransactionGate();
+    /** This run's transaction (exactly-once). */
+    private KafkaTransaction transaction;
 
     // Used by the scheduler's thread only (KafkaConsumer is not thread-safe), unless noted.
     private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
@@ -125,10 +138,35 @@ public final class PendingTaskScheduler implements Runnable {
     private record Finished(Batch batch, BatchResult result) {
     }
 
+    /**
+     * Exactly-once delivery: each run of the consumer has a transaction of its own ({@code transactions}, a
+     * transactional producer whose id stays the same across runs), which the routes reach through {@code routes};
+     * commits every {@code commitInterval}.
+     */
+    public record Delivery(Supplier<KafkaTransaction> transactions, RouteTransaction routes, Duration commitInterval) {
+    }
+
+    /** The transaction cannot go on: fenced by a newer instance with the same id, or refused by the broker. */
+    public static final class TransactionEnded extends RuntimeException {
+        TransactionEnded(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     public PendingTaskScheduler(Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory,
                                 Settings settings, BatchHandler handler, Supplier<Instant> apiOpenAt, RateShare rateShare,
                                 Backoff taskBackoff, ExecutorService loopExecutor, ExecutorService workers,
                                 Consumer<Throwable> fatal, Clock clock) {
+        this(consumerFactory, settings, handler, apiOpenAt, rateShare, taskBackoff, loopExecutor, workers, fatal, clock,
+                null);
+    }
+
+    /** @param delivery exactly-once delivery, or null for at-least-once */
+    public PendingTaskScheduler(Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory,
+                                Settings settings, BatchHandler handler, Supplier<Instant> apiOpenAt, RateShare rateShare,
+                                Backoff taskBackoff, ExecutorService loopExecutor, ExecutorService workers,
+                                Consumer<Throwable> fatal, Clock clock, Delivery delivery) {
+        this.delivery = delivery;
         this.consumerFactory = consumerFactory;
         this.settings = settings;
         this.handler = handler;
@@ -149,6 +187,13 @@ public final class PendingTaskScheduler implements Runnable {
             return;
         }
         consumer = consumerFactory.get();
+        try {
+            openTransaction();
+        } catch (RuntimeException e) {
+            consumer.close();
+            consumer = null;
+            throw e;
+        }
         running = true;
         lastLoopAt = clock.instant();
         loop = loopExecutor.submit(this);
@@ -209,6 +254,11 @@ public final class PendingTaskScheduler implements Runnable {
         while (running) {
             try {
                 runConsumer();
+            } catch (TransactionEnded e) {
+                running = false;
+                LOG.error("{}: stopping the bridge", e.getMessage());
+                fatal.accept(e);
+                return;
             } catch (RuntimeException | Error e) {
                 LOG.error("Pending-task scheduler failed; its consumer is restarted (committed offsets are safe)", e);
                 failedPolls = 0;
@@ -221,6 +271,7 @@ public final class PendingTaskScheduler implements Runnable {
                 try {
                     Thread.sleep(restarts.pause().toMillis());
                     consumer = consumerFactory.get();
+                    openTransaction();
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
@@ -243,7 +294,7 @@ public final class PendingTaskScheduler implements Runnable {
         finished.clear();
         records = new PendingRecords(settings.parkAfter().toMillis(), settings.coalesce().toMillis(),
                 failures -> taskBackoff.delay(failures).toMillis(), new SplittableRandom());
-        commits = new CommitPolicy(COMMIT_INTERVAL.toMillis());
+        commits = new CommitPolicy(commitInterval().toMillis());
         committer = committer(c);
         try (c) {
             c.subscribe(List.of(settings.topic()), new Rebalance());
@@ -255,12 +306,41 @@ public final class PendingTaskScheduler implements Runnable {
         } finally {
             consumer = null;
             assigned = false;
+            closeTransaction();
+        }
+    }
+
+    private Duration commitInterval() {
+        return delivery != null ? delivery.commitInterval() : COMMIT_INTERVAL;
+    }
+
+    /** Exactly-once: this run's transaction (its producer's id fences, and aborts, what an earlier run left open). */
+    private void openTransaction() {
+        if (delivery == null || transaction != null) {
+            return;
+        }
+        transaction = delivery.transactions().get();
+        delivery.routes().set(transaction);
+    }
+
+    private void closeTransaction() {
+        KafkaTransaction t = transaction;
+        transaction = null;
+        if (t != null) {
+            delivery.routes().clear(t);
+            t.close();
         }
     }
 
     private void loopOnce() {
         applyFinished();
-        commits.maybeCommit(records, committer, clock.millis());
+        if (transaction != null) {
+            if (commits.due(clock.millis())) {
+                commitTransaction();
+            }
+        } else {
+            commits.maybeCommit(records, committer, clock.millis());
+        }
         dispatch();
         applyPauses();
         ConsumerRecords<byte[], byte[]> polled;
@@ -324,7 +404,13 @@ public final class PendingTaskScheduler implements Runnable {
                 return;
             }
             List<PendingTask> tasks = PendingRecords.tasks(batch);
-            workers.execute(() -> finished.add(new Finished(batch, work(batch, tasks))));
+            if (transaction != null) {
+                batch.ticket().writeThrough(gate);
+            }
+            workers.execute(() -> {
+                finished.add(new Finished(batch, work(batch, tasks)));
+                batch.ticket().written();
+            });
         }
     }
 
@@ -375,6 +461,9 @@ public final class PendingTaskScheduler implements Runnable {
         int waiting = records.waiting() + records.batchesInFlight() * settings.batchSize();
         boolean full = waiting >= 2 * settings.batchSize() * settings.maxInFlight() + settings.batchSize() * 4;
         Set<TopicPartition> waits = records.paused(now);
+        if (transaction != null) {
+            waits.addAll(records.holdingAtLeast(LEDGER_LIMIT));
+        }
         Set<TopicPartition> pause = new HashSet<>();
         for (TopicPartition partition : consumer.assignment()) {
             if (full || waits.contains(partition)) {
@@ -397,7 +486,7 @@ public final class PendingTaskScheduler implements Runnable {
             return IN_FLIGHT_POLL_WAIT;
         }
         long now = clock.millis();
-        long wait = Math.min(MAX_POLL_WAIT.toMillis(), COMMIT_INTERVAL.toMillis());
+        long wait = Math.min(MAX_POLL_WAIT.toMillis(), commitInterval().toMillis());
         for (TopicPartition partition : records.paused(now)) {
             long until = records.pausedUntil(partition);
             if (until > now) {
@@ -444,10 +533,103 @@ public final class PendingTaskScheduler implements Runnable {
             }
         }
         applyFinished();
-        if (!commits.commitNow(records, committer, leaving)) {
+        if (transaction != null) {
+            if (!commitTransaction()) {
+                LOG.warn("The pending tasks handled last were not committed; they are handled again (their outcomes "
+                        + "were aborted)");
+            }
+        } else if (!commits.commitNow(records, committer, leaving)) {
             LOG.warn("The pending tasks handled last could not be committed; the partitions' next owner may handle "
                     + "them again");
         }
+    }
+
+    /**
+     * Exactly-once: closes the gate (every batch writing finishes; no new one starts), applies what finished, and
+     * commits the transaction with the offsets (and done-beyond metadata) of every owned partition whose records it
+     * completes. A failed write, a failed commit or metadata that cannot name every record done beyond its commit
+     * aborts the transaction and {@linkplain #rewind rewinds}.
+     *
+     * @return whether what was finished is committed
+     */
+    private boolean commitTransaction() {
+        try {
+            if (!gate.close(WRITE_GRACE.toMillis())) {
+                LOG.warn("Batches still writing after {} ms: the transaction is committed in the next round",
+                        WRITE_GRACE.toMillis());
+                return false;
+            }
+            applyFinished();
+            Exception failed = transaction.failure();
+            if (failed != null) {
+                rewind("a write failed: " + failed);
+                return false;
+            }
+            List<PendingRecords.Commit> commits = records.commits(records.partitions(), true, true);
+            if (commits.isEmpty() && !transaction.wrote()) {
+                return true;
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+            commits.forEach(c -> offsets.put(c.partition(), new OffsetAndMetadata(c.offset(), c.metadata())));
+            transaction.commit(offsets, consumer.groupMetadata());
+            commits.forEach(records::acknowledged);
+            return true;
+        } catch (DoneOffsets.Overflow e) {
+            rewind(e.getMessage());
+            return false;
+        } catch (KafkaException e) {
+            ended(e);
+            rewind("the commit failed: " + e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            gate.open();
+        }
+    }
+
+    /** A fenced or refused producer ends the run and the bridge: another instance has its place, or no right. */
+    private void ended(KafkaException e) {
+        if (KafkaTransaction.isFenced(e)) {
+            throw new TransactionEnded("The pending-task scheduler's transactional producer was fenced by a newer "
+                    + "one with the same id (a newer instance with the same dreamina.instance.id?): " + e, e);
+        }
+        if (KafkaTransaction.isRefused(e)) {
+            throw new TransactionEnded("The broker refuses the bridge's transactions (" + e + "): grant the "
+                    + "transactional-id ACLs (README \"Security\") or set dreamina.delivery.guarantee=at-least-once", e);
+        }
+    }
+
+    /**
+     * Aborts the transaction — none of its writes will be read by a read_committed consumer — and starts every owned
+     * partition again from its commit, as a new epoch: the batches not yet writing are given up, those of the old
+     * epoch are ignored when they end, and the records are read again (after the error pause).
+     */
+    private void rewind(String why) {
+        try {
+            transaction.abort();
+        } catch (KafkaException e) {
+            ended(e);
+            throw e;
+        }
+        Set<TopicPartition> owned = records.partitions();
+        records.giveUp(owned);
+        records.forget(owned);
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
+        long until = clock.millis() + settings.errorPause().toMillis();
+        for (TopicPartition partition : owned) {
+            OffsetAndMetadata commit = committed.get(partition);
+            records.assign(partition, commit == null ? -1 : commit.offset(), commit == null ? "" : commit.metadata());
+            records.pauseUntil(partition, until);
+            if (commit != null) {
+                consumer.seek(partition, commit.offset());
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
+        LOG.warn("Transaction aborted ({}): {} pending partitions read again from their commits in {} ms", why,
+                owned.size(), settings.errorPause().toMillis());
     }
 
     private static CommitPolicy.Committer committer(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c) {
