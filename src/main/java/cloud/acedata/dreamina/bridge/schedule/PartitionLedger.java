@@ -106,6 +106,17 @@ final class PartitionLedger {
         return source.offset() >= first && !doneByPredecessor.contains(source.offset());
     }
 
+    /**
+     * The consumer's position: it passes the control records a read_committed consumer never returns (a
+     * transaction's commit marker takes an offset). Only forward, and only to where the consumer already is: every
+     * record before it was handed over ({@code take}) or sought back to.
+     */
+    void readUpTo(long consumerPosition) {
+        if (consumerPosition > position && consumerPosition > acknowledged) {
+            position = consumerPosition;
+        }
+    }
+
     /** Taken in, waiting to be polled or written back. */
     void ready(long offset) {
         read(offset);

@@ -144,6 +144,14 @@ final class PendingRecords {
         return Intake.READY;
     }
 
+    /** The consumer of {@code partition} is at {@code position}: see {@link PartitionLedger#readUpTo}. */
+    void readUpTo(TopicPartition partition, long position) {
+        PartitionLedger ledger = ledgers.get(partition);
+        if (ledger != null) {
+            ledger.readUpTo(position);
+        }
+    }
+
     /** The partition waits until {@code until} (epoch millis) before it is read again. */
     void pauseUntil(TopicPartition partition, long until) {
         PartitionLedger ledger = ledgers.get(partition);

@@ -565,6 +565,7 @@ public final class PendingTaskScheduler implements Runnable {
                 rewind("a write failed: " + failed);
                 return false;
             }
+            readUpToTheConsumer();
             List<PendingRecords.Commit> commits = records.commits(records.partitions(), true, true);
             if (commits.isEmpty() && !transaction.wrote()) {
                 return true;
@@ -586,6 +587,24 @@ public final class PendingTaskScheduler implements Runnable {
             return false;
         } finally {
             gate.open();
+        }
+    }
+
+    /**
+     * Under exactly-once the pending topic holds the transactions' commit markers, which take offsets the consumer
+     * never returns: a commit goes up to the consumer's position, or the last marker would stay "not consumed".
+     */
+    private void readUpToTheConsumer() {
+        Set<TopicPartition> paused = consumer.paused();
+        for (TopicPartition partition : records.partitions()) {
+            if (paused.contains(partition)) {
+                continue; // waiting at a record (not due, a failed write): its position is that record
+            }
+            try {
+                records.readUpTo(partition, consumer.position(partition, Duration.ZERO));
+            } catch (org.apache.kafka.common.errors.TimeoutException | IllegalStateException e) {
+                // no position yet (just assigned): nothing read to commit
+            }
         }
     }
 

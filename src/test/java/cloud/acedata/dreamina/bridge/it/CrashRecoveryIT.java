@@ -106,6 +106,7 @@ class CrashRecoveryIT {
     private TestTopics topics;
     private String testName;
     private final List<BridgeProcess> bridges = new ArrayList<>();
+    private final Map<BridgeProcess, String> slots = new HashMap<>();
     private final List<TopicTally> tallies = new ArrayList<>();
 
     @BeforeAll
@@ -435,8 +436,26 @@ class CrashRecoveryIT {
         return startBridge(env());
     }
 
+    /**
+     * Each bridge takes the lowest instance slot no live bridge of the test holds, as a StatefulSet's pods do: a
+     * bridge started after a kill is the killed one's successor (same transactional ids: it aborts at once what its
+     * predecessor left open), and two live bridges never share one.
+     */
     private BridgeProcess startBridge(Map<String, String> env) throws Exception {
-        BridgeProcess bridge = BridgeProcess.start(ROOT, env, SESSION_TIMEOUT);
+        Set<String> held = new HashSet<>();
+        for (BridgeProcess running : bridges) {
+            if (running.isAlive()) {
+                held.add(slots.get(running));
+            }
+        }
+        String slot = "slot-0";
+        for (int i = 1; held.contains(slot); i++) {
+            slot = "slot-" + i;
+        }
+        Map<String, String> withSlot = new HashMap<>(env);
+        withSlot.putIfAbsent("DREAMINA_INSTANCE_ID", slot);
+        BridgeProcess bridge = BridgeProcess.start(ROOT, withSlot, SESSION_TIMEOUT);
+        slots.put(bridge, withSlot.get("DREAMINA_INSTANCE_ID"));
         bridges.add(bridge);
         bridge.awaitStarted(START);
         return bridge;

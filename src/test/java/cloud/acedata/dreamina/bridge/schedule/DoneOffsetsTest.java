@@ -50,4 +50,15 @@ class DoneOffsetsTest {
     void aCommitBeforeAnyRecordSaysNothingIsDone() {
         assertEquals(Set.of(), DoneOffsets.decode(-1, "d1:1-3"));
     }
+
+    /** Under exactly-once their outcomes are in the transaction: leaving one out would publish it twice after a crash. */
+    @Test
+    void underExactlyOnceWhatDoesNotFitIsAnOverflowNeverLeftOut() {
+        List<Long> done = LongStream.range(1, 20_000).map(i -> 2 * i).boxed().toList();
+        DoneOffsets.Overflow overflow = org.junit.jupiter.api.Assertions.assertThrows(DoneOffsets.Overflow.class,
+                () -> DoneOffsets.encode(0, done, true));
+        assertTrue(overflow.getMessage().contains("19999 records"), overflow.getMessage());
+        List<Long> few = List.of(2L, 3L, 4L, 9L);
+        assertEquals(DoneOffsets.encode(0, few), DoneOffsets.encode(0, few, true), "what fits is the same");
+    }
 }

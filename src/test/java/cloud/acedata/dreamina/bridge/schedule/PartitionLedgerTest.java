@@ -118,4 +118,35 @@ class PartitionLedgerTest {
             assertEquals(null, TaskSource.parse("pending", bad), bad);
         }
     }
+
+    /** A transaction's commit marker takes an offset a read_committed consumer never returns. */
+    @Test
+    void theCommitGoesPastTheMarkersTheConsumerSkipped() {
+        PartitionLedger ledger = new PartitionLedger(P0, 1, "me", 10, "", List.of());
+        ledger.ready(10);
+        ledger.done(10);
+        assertEquals(11, ledger.commitPoint(), "the record done");
+        ledger.readUpTo(12);
+        assertEquals(12, ledger.commitPoint(), "past the marker at 11");
+        ledger.readUpTo(5);
+        assertEquals(12, ledger.commitPoint(), "never back");
+    }
+
+    @Test
+    void aPartitionWithOnlyAMarkerBeyondItsCommitCommitsPastIt() {
+        PartitionLedger ledger = new PartitionLedger(P0, 1, "me", 40, "", List.of());
+        assertEquals(40, ledger.commitPoint());
+        ledger.readUpTo(41);
+        assertEquals(41, ledger.commitPoint());
+    }
+
+    @Test
+    void aRecordWaitingBeforeTheConsumersPositionStillHoldsTheCommit() {
+        PartitionLedger ledger = new PartitionLedger(P0, 1, "me", 0, "", List.of());
+        ledger.ready(0);
+        ledger.ready(1);
+        ledger.done(1);
+        ledger.readUpTo(3);
+        assertEquals(0, ledger.commitPoint(), "record 0 still waits");
+    }
 }

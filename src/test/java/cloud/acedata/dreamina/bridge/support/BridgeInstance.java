@@ -6,6 +6,7 @@ import org.apache.camel.main.Main;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One bridge, in the test's JVM, exactly as the jar builds it (routes from routes/, config/application.properties),
@@ -15,8 +16,13 @@ public final class BridgeInstance implements AutoCloseable {
 
     private final Main main;
 
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
     private BridgeInstance(Map<String, String> overrides) {
         main = DreaminaBridgeApplication.newMain();
+        // Several bridges of one test JVM are several instances: each its own transactional ids (a shared HOSTNAME
+        // would make them fence each other).
+        main.addOverrideProperty("dreamina.instance.id", "in-process-" + INSTANCES.incrementAndGet());
         overrides.forEach(main::addOverrideProperty);
     }
 

@@ -78,7 +78,9 @@ public final class BridgeProcess implements AutoCloseable {
         Path log = Files.createTempFile(LOGS, "bridge-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("DREAMINA_"));
+        // HOSTNAME too: every bridge of a test is an instance of its own unless the test gives it an instance id.
+        builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("DREAMINA_")
+                || name.equals("HOSTNAME"));
         builder.environment().putAll(env);
         // Several bridges run at once: each takes a free management port unless the test names one.
         builder.environment().putIfAbsent("DREAMINA_MANAGEMENT_PORT", "0");
