@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * One transactional producer and the transaction it has open: the writes of one hop of the bridge and the input
  * offsets they complete, committed or aborted together (KIP-98, and KIP-447's fencing through the consumer's group
  * metadata). Writes may come from several threads at once; {@link #commit} and {@link #abort} from one, while no
- * write is under way (see {@link TransactionGate}). A transaction is always open: each commit or abort begins the
- * next one.
+ * write is under way (see {@link TransactionGate}). A transaction begins with its first write or commit, so a
+ * producer that is closed between two has none open (its close does not wait for an abort).
  *
  * <p>A record too large to be written is refused here, before it is sent ({@link RecordSizeLimit}), with the
  * {@link RecordTooLargeException} the producer would give: the transaction stays clean and the caller dead-letters
@@ -38,12 +38,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class KafkaTransaction implements AutoCloseable {
 
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** A transaction still open at the close is aborted by the broker anyway (timeout, or the next producer). */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Producer<byte[], byte[]> producer;
     private final RecordSizeLimit limits;
     private final AtomicBoolean wrote = new AtomicBoolean();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Object beginning = new Object();
+    private volatile boolean begun;
 
     private KafkaTransaction(Producer<byte[], byte[]> producer, RecordSizeLimit limits) {
         this.producer = producer;
@@ -52,12 +55,11 @@ public final class KafkaTransaction implements AutoCloseable {
 
     /**
      * Registers the producer's transactional id with the broker — which aborts what an earlier producer with the
-     * same id left open and fences it — and begins the first transaction.
+     * same id left open and fences it.
      */
     public static KafkaTransaction open(Producer<byte[], byte[]> producer, RecordSizeLimit limits) {
         try {
             producer.initTransactions();
-            producer.beginTransaction();
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             throw e;
@@ -77,6 +79,7 @@ public final class KafkaTransaction implements AutoCloseable {
         }
         wrote.set(true);
         try {
+            begin();
             return producer.send(record, (metadata, exception) -> {
                 if (exception != null) {
                     if (exception instanceof RecordTooLargeException) {
@@ -115,6 +118,10 @@ public final class KafkaTransaction implements AutoCloseable {
         if (failed != null) {
             throw new KafkaException("a write of this transaction failed: " + failed, failed);
         }
+        if (offsets.isEmpty() && !begun) {
+            return;
+        }
+        begin();
         if (!offsets.isEmpty()) {
             producer.sendOffsetsToTransaction(offsets, group);
         }
@@ -124,14 +131,27 @@ public final class KafkaTransaction implements AutoCloseable {
 
     /** Aborts the open transaction — none of its writes will be seen by a read_committed consumer — and begins the next. */
     public void abort() {
-        producer.abortTransaction();
+        if (begun) {
+            producer.abortTransaction();
+        }
         next();
+    }
+
+    private void begin() {
+        if (!begun) {
+            synchronized (beginning) {
+                if (!begun) {
+                    producer.beginTransaction();
+                    begun = true;
+                }
+            }
+        }
     }
 
     private void next() {
         wrote.set(false);
         failure.set(null);
-        producer.beginTransaction();
+        begun = false;
     }
 
     /** The producer itself, for what it knows about partitions. */
