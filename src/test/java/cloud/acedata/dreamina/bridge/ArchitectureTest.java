@@ -21,7 +21,7 @@ class ArchitectureTest {
     private static final String BRIDGE = "cloud.acedata.dreamina.bridge";
     /** Bottom first. */
     private static final List<String> LAYERS =
-            List.of("util", "config", "task", "api", "schedule", "kafka", "observe", "camel", "local");
+            List.of("util", "config", "task", "api", "delivery", "schedule", "kafka", "observe", "camel", "local");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -106,7 +106,7 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
                 taskBackoff, loop, workers, SchedulerLifecycle::exit, Clock.systemUTC(),
                 delivery.exactlyOnce() ? new PendingTaskScheduler.Delivery(() -> openTransaction(clients, delivery),
                         context.getRegistry().lookupByNameAndType("routeTransaction", RouteTransaction.class),
-                        delivery.commitInterval()) : null);
+                        delivery.commitInterval(), observe.transactionEvents()) : null);
         scheduler.start();
     }
 

@@ -81,11 +81,12 @@ public final class KafkaTransaction implements AutoCloseable {
         try {
             begin();
             return producer.send(record, (metadata, exception) -> {
-                if (exception != null) {
-                    if (exception instanceof RecordTooLargeException) {
-                        limits.refused(record.topic(), size);
-                    }
-                    failure.compareAndSet(null, exception);
+                // Only the first failure of a transaction is this record's own: once it failed, the producer fails
+                // every record still waiting with that same exception (learning from those would refuse records of
+                // other topics that fit).
+                if (exception != null && failure.compareAndSet(null, exception)
+                        && exception instanceof RecordTooLargeException) {
+                    limits.refused(record.topic(), size);
                 }
                 if (callback != null) {
                     callback.onCompletion(metadata, exception);

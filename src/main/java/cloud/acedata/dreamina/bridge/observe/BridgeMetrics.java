@@ -41,6 +41,7 @@ public final class BridgeMetrics {
     static final String GATE_STATE = "dreamina.api.gate.state";
     static final String HEALTH_UP = "dreamina.health.up";
     static final String SCHEDULER_CONSUMER_STARTS = "dreamina.scheduler.consumer.starts";
+    static final String TRANSACTIONS = "dreamina.transactions";
 
     /**
      * Histogram buckets chosen for the domain (Micrometer's default percentile histogram has 69 buckets per
@@ -166,6 +167,12 @@ public final class BridgeMetrics {
         Counter.builder(SCHEDULER_CONSUMER_STARTS)
                 .description("Pending-topic consumers the scheduler created: 1 at start, 1 more per restart after a "
                         + "failure").register(registry).increment();
+    }
+
+    /** A transaction of a hop ({@code ingest}, {@code poll}) ended: {@code committed} or {@code aborted}. */
+    public void transaction(String hop, String outcome) {
+        Counter.builder(TRANSACTIONS).description("Kafka transactions of the bridge (exactly-once), by hop and outcome")
+                .tag("hop", hop).tag("outcome", outcome).register(registry).increment();
     }
 
     /** Credential state (1 while the API refuses the token) and the gate's state (1 on the current one). */

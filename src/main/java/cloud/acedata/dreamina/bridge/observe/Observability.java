@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.api.ApiGate;
 import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
 import cloud.acedata.dreamina.bridge.api.TasksApi;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
+import cloud.acedata.dreamina.bridge.delivery.TransactionEvents;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.schedule.BatchHandler;
 import cloud.acedata.dreamina.bridge.schedule.PendingTaskScheduler;
@@ -82,6 +83,21 @@ public final class Observability extends ServiceSupport {
     /** The one registered with the context. */
     public static Observability of(CamelContext context) {
         return context.getRegistry().lookupByNameAndType(BEAN, Observability.class);
+    }
+
+    /** The bridge's transactions, counted by hop and outcome ({@code dreamina_transactions_total}). */
+    public TransactionEvents transactionEvents() {
+        return new TransactionEvents() {
+            @Override
+            public void committed(String hop) {
+                metrics.transaction(hop, "committed");
+            }
+
+            @Override
+            public void aborted(String hop) {
+                metrics.transaction(hop, "aborted");
+            }
+        };
     }
 
     public BridgeMetrics metrics() {

@@ -75,4 +75,14 @@ class BridgeMetricsTest {
         System.gc();
         assertTrue(registry.scrape().contains("dreamina_tasks_oldest_due_age_seconds 2.5"), registry.scrape());
     }
+
+    @Test
+    void transactionsAreCountedByHopAndOutcome() {
+        metrics.transaction("poll", "committed");
+        metrics.transaction("poll", "committed");
+        metrics.transaction("ingest", "aborted");
+        String text = registry.scrape();
+        assertTrue(text.contains("dreamina_transactions_total{hop=\"poll\",outcome=\"committed\"} 2.0"), text);
+        assertTrue(text.contains("dreamina_transactions_total{hop=\"ingest\",outcome=\"aborted\"} 1.0"), text);
+    }
 }
