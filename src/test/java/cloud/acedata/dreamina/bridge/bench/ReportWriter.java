@@ -50,7 +50,7 @@ final class ReportWriter {
         this.directory = directory;
         run.put("date", Instant.now().toString());
         run.put("gitCommit", gitCommit());
-        run.put("command", command());
+        run.put("command", command(settings));
         run.put("jvmArguments", jvmArguments());
         Runtime rt = Runtime.getRuntime();
         run.put("machine", Map.of("cores", rt.availableProcessors(), "maxHeapMb", rt.maxMemory() / (1024 * 1024),
@@ -76,6 +76,9 @@ final class ReportWriter {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("workload", result.workload());
             r.put("subject", result.subject());
+            if (result.variant() != null) {
+                r.put("variant", result.variant());
+            }
             r.put("settings", result.settings());
             r.put("figures", result.figures());
             r.put("table", result.rows());
@@ -123,8 +126,8 @@ final class ReportWriter {
     }
 
     /** The Maven command that runs this benchmark with the same bench.* settings (the process workload needs the jar). */
-    static String command() {
-        boolean jar = System.getProperty("bench.scenario", "").contains(BenchSettings.PROCESS);
+    static String command(BenchSettings settings) {
+        boolean jar = settings.runsBridge(BenchSettings.PROCESS);
         return "mvn -q -Pbench " + (jar ? "-DskipTests package" : "test-compile") + " exec:exec "
                 + System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith("bench.") && !System.getProperty(name).isBlank())
