@@ -85,6 +85,7 @@ final class GuaranteeComparison {
             }
         }
         c.sideBySide("completed", "tasks done", "");
+        c.sideBySide("outputOffsetsPerRecord", "output offsets per record read (above 1: transaction markers)", "");
         c.sideBySide("duplicates", "duplicates seen (read_committed)", "");
     }
 

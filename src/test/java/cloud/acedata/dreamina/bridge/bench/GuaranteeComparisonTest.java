@@ -99,5 +99,7 @@ class GuaranteeComparisonTest {
         assertEquals("25 % / 27 %", row(into, "process: JIT share").value());
         assertEquals("10 % / 11 %", row(into, "process: GC share").value());
         assertEquals("0 / 0", row(into, "latency: duplicates seen (read_committed)").value());
+        assertEquals("n/a / n/a", row(into, "latency: output offsets per record read").value(),
+                "a figure the runs lack shows as n/a");
     }
 }

@@ -39,7 +39,10 @@ final class ReportWriter {
             "api", "counted by the simulator: every request, 429s of its own limit, ids named per answered request, "
                     + "arrival times for the busiest windows",
             "latency", "detection latency = the output record's timestamp minus when the simulator marked the task "
-                    + "done; drain time = the last output record's timestamp minus the first id fed");
+                    + "done; drain time = the last output record's timestamp minus the first id fed",
+            "guarantees", "bench.guarantees: each bridge workload run under each dreamina.delivery.guarantee named, "
+                    + "the output read with isolation.level=read_committed; outputOffsetsPerRecord = the output "
+                    + "topic's end offsets ÷ records read (above 1: transaction markers, so transactions were used)");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

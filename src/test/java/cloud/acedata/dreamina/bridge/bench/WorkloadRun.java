@@ -212,10 +212,13 @@ final class WorkloadRun implements AutoCloseable {
             }
         });
         long deadLetters = env.client().endOffsets(topics.dlq()).values().stream().mapToLong(Long::longValue).sum();
+        long outputOffsets = env.client().endOffsets(topics.out()).values().stream().mapToLong(Long::longValue).sum();
 
         result.figure("tasks", fed).figure("feedErrors", feedErrors.get()).figure("completed", completed)
                 .figure("complete", complete).figure("duplicates", watcher.duplicates())
                 .figure("deadLetters", deadLetters)
+                // Above 1 when the subject writes in transactions: each commit puts a marker on every partition.
+                .figure("outputOffsetsPerRecord", Stats.ratio(outputOffsets, completed + watcher.duplicates()))
                 .figure("elapsedSeconds", elapsed)
                 .figure("drainSeconds", drain)
                 .figure("tasksPerSecond", completed / (complete ? Math.max(drain, 1e-3) : elapsed))
