@@ -2,13 +2,21 @@ package cloud.acedata.dreamina.bridge.bench;
 
 import cloud.acedata.dreamina.bridge.support.BridgeInstance;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
+import cloud.acedata.dreamina.bridge.util.Durations;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,9 +24,16 @@ import java.util.TreeMap;
 /**
  * Every knob of the benchmark, from {@code bench.*} system properties (defaults in brackets):
  * <ul>
- *   <li>{@code bench.scenario} [all]: latency, throughput, realistic, trickle, scale, baseline, process or all
- *       (several comma-separated); baseline runs the baseline route on {@code bench.baseline.workloads}; process
- *       runs the built jar as its own process and is run only when named (all leaves it out: it needs the jar);</li>
+ *   <li>{@code bench.scenario} [all]: latency, throughput, realistic, trickle, scale, baseline, process, guarantees
+ *       or all (several comma-separated); baseline runs the baseline route on {@code bench.baseline.workloads};
+ *       process runs the built jar as its own process and is run only when named (all leaves it out: it needs the
+ *       jar); guarantees runs latency, throughput, trickle and process under each of {@code bench.guarantees} and
+ *       compares them (it needs the jar too);</li>
+ *   <li>{@code bench.guarantees} [exactly-once,at-least-once with the guarantees scenario, else none]: the bridge's
+ *       {@code dreamina.delivery.guarantee} values to run every chosen bridge workload under, one run each; with
+ *       both, exactly-once is compared with at-least-once; none: the bridge's configured default, not overridden;</li>
+ *   <li>{@code bench.rounds} [1]: how many times each bridge workload runs (under each guarantee), the guarantees'
+ *       order reversed every other round; comparisons use each guarantee's median;</li>
  *   <li>{@code bench.scale} [1]: multiplies every workload's task count (0.05 for a smoke run);</li>
  *   <li>{@code bench.timeout.seconds} [600]: longest wait for a workload to drain;</li>
  *   <li>{@code bench.baseline.workloads} [latency,throughput,realistic,trickle,scale],
@@ -47,12 +62,23 @@ record BenchSettings(
         int inputPartitions,
         int pendingPartitions,
         Map<String, String> bridgeExtra,
-        List<String> processJvmOptions) {
+        List<String> processJvmOptions,
+        List<String> guarantees,
+        int rounds) {
 
     static final List<String> WORKLOADS = List.of("latency", "throughput", "realistic", "trickle", "scale");
     static final String BASELINE = "baseline";
     /** The workload that runs the built jar as a process of its own: run only when named. */
     static final String PROCESS = "process";
+    /** The scenario that runs {@link #GUARANTEE_WORKLOADS} under both guarantees, side by side. */
+    static final String GUARANTEES = "guarantees";
+    /** The workloads of the {@link #GUARANTEES} scenario: those the cost targets of exactly-once are on. */
+    static final List<String> GUARANTEE_WORKLOADS = List.of("latency", "throughput", "trickle", PROCESS);
+    static final String EXACTLY_ONCE = "exactly-once";
+    static final String AT_LEAST_ONCE = "at-least-once";
+    /** The bridge's setting the guarantees are run under. */
+    static final String GUARANTEE_KEY = "dreamina.delivery.guarantee";
+    static final String COMMIT_INTERVAL_KEY = "dreamina.delivery.commit-interval";
     /** The benchmark's token; never printed (the report shows "(set)"). */
     static final String TOKEN = "bench-token-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
     /**
@@ -67,16 +93,26 @@ record BenchSettings(
         Set<String> scenarios = new LinkedHashSet<>(r.list("bench.scenario", "all"));
         for (String scenario : scenarios) {
             if (!scenario.equals("all") && !scenario.equals(BASELINE) && !scenario.equals(PROCESS)
-                    && !WORKLOADS.contains(scenario)) {
+                    && !scenario.equals(GUARANTEES) && !WORKLOADS.contains(scenario)) {
                 throw new IllegalArgumentException("bench.scenario: unknown workload '" + scenario + "', expected "
-                        + String.join("|", WORKLOADS) + "|" + BASELINE + "|" + PROCESS + "|all");
+                        + String.join("|", WORKLOADS) + "|" + BASELINE + "|" + PROCESS + "|" + GUARANTEES + "|all");
             }
         }
+        List<String> guarantees = guarantees(r.list("bench.guarantees",
+                scenarios.contains(GUARANTEES) ? EXACTLY_ONCE + "," + AT_LEAST_ONCE : ""));
         Map<String, String> extra = new TreeMap<>();
         r.optional("bench.max-in-flight").ifPresent(v -> extra.put("dreamina.api.max-in-flight", v));
         r.optional("bench.coalesce").ifPresent(v -> extra.put("dreamina.poll.coalesce", v));
         properties.stringPropertyNames().stream().filter(name -> name.startsWith("bench.bridge."))
                 .forEach(name -> extra.put(name.substring("bench.bridge.".length()), properties.getProperty(name)));
+        if (!guarantees.isEmpty() && extra.containsKey(GUARANTEE_KEY)) {
+            throw new IllegalArgumentException("bench.guarantees and bench.bridge." + GUARANTEE_KEY
+                    + " both set: give the guarantees in bench.guarantees only");
+        }
+        int rounds = r.integer("bench.rounds", 1);
+        if (rounds < 1) {
+            throw new IllegalArgumentException("bench.rounds must be at least 1, not " + rounds);
+        }
         double scale = r.decimal("bench.scale", 1.0);
         double factor = r.decimal("bench.realistic.time-factor", 0.2);
         if (!(scale > 0) || !(factor > 0)) {
@@ -93,12 +129,69 @@ record BenchSettings(
                 r.integer("bench.pending.partitions", 6),
                 extra,
                 java.util.Arrays.stream(r.text("bench.process.jvm-args", "").split("\\s+"))
-                        .filter(s -> !s.isEmpty()).toList());
+                        .filter(s -> !s.isEmpty()).toList(),
+                guarantees, rounds);
+    }
+
+    /** The guarantees named, checked: each the bridge knows, none twice. */
+    private static List<String> guarantees(List<String> named) {
+        for (String guarantee : named) {
+            if (!guarantee.equals(EXACTLY_ONCE) && !guarantee.equals(AT_LEAST_ONCE)) {
+                throw new IllegalArgumentException("bench.guarantees: unknown guarantee '" + guarantee + "', expected "
+                        + EXACTLY_ONCE + " and/or " + AT_LEAST_ONCE);
+            }
+        }
+        if (new LinkedHashSet<>(named).size() != named.size()) {
+            throw new IllegalArgumentException("bench.guarantees names a guarantee twice: " + named);
+        }
+        return named;
     }
 
     /** Whether the bridge runs this workload. */
     boolean runsBridge(String workload) {
-        return scenarios.contains(workload) || scenarios.contains("all") && !workload.equals(PROCESS);
+        return scenarios.contains(workload) || scenarios.contains("all") && !workload.equals(PROCESS)
+                || scenarios.contains(GUARANTEES) && GUARANTEE_WORKLOADS.contains(workload);
+    }
+
+    /** Whether exactly-once is run beside at-least-once, and compared. */
+    boolean comparesGuarantees() {
+        return guarantees.contains(EXACTLY_ONCE) && guarantees.contains(AT_LEAST_ONCE);
+    }
+
+    /**
+     * The guarantees of one round (0 first) in the order they run: {@link #guarantees()}, reversed in every other
+     * round so that neither always runs first (JIT warm-up, a broker fuller than before); one empty entry when none
+     * is named (the bridge's configured default).
+     */
+    List<Optional<String>> guaranteeOrder(int round) {
+        if (guarantees.isEmpty()) {
+            return List.of(Optional.empty());
+        }
+        List<Optional<String>> order = new ArrayList<>(guarantees.stream()
+                .map(Optional::of).toList());
+        if (round % 2 == 1) {
+            Collections.reverse(order);
+        }
+        return order;
+    }
+
+    /**
+     * The poll path's commit interval of the bridge under test, in ms: {@code bench.bridge.}{@value
+     * #COMMIT_INTERVAL_KEY} when given, else the value in {@code applicationProperties} (the shipped default).
+     */
+    long commitIntervalMillis(Path applicationProperties) throws IOException {
+        String value = bridgeExtra.get(COMMIT_INTERVAL_KEY);
+        if (value == null) {
+            Properties shipped = new Properties();
+            try (BufferedReader in = Files.newBufferedReader(applicationProperties)) {
+                shipped.load(in);
+            }
+            value = shipped.getProperty(COMMIT_INTERVAL_KEY);
+            if (value == null) {
+                throw new IllegalStateException(COMMIT_INTERVAL_KEY + " is not in " + applicationProperties);
+            }
+        }
+        return Durations.parse(value.trim()).toMillis();
     }
 
     /** Whether the baseline route runs this workload. */
@@ -113,10 +206,10 @@ record BenchSettings(
 
     /**
      * The bridge's settings, in one map: the tests' base settings (broker, API, token, topics), less their quick-test
-     * tuning, then the workload's own settings, then {@link #bridgeExtra()}.
+     * tuning, then the workload's own settings, then {@link #bridgeExtra()}, then the run's guarantee when it has one.
      */
     Map<String, String> bridgeSettings(String bootstrapServers, String apiBaseUrl, TestTopics topics,
-                                       Map<String, String> workload) {
+                                       Map<String, String> workload, Optional<String> guarantee) {
         Map<String, String> settings = BridgeInstance.baseSettings(bootstrapServers, apiBaseUrl, TOKEN, topics);
         settings.keySet().removeAll(TEST_TUNING);
         settings.put("dreamina.topic.pending.partitions", String.valueOf(pendingPartitions));
@@ -124,6 +217,7 @@ record BenchSettings(
         settings.put("dreamina.poll.max-wait", "1h");
         settings.putAll(workload);
         settings.putAll(bridgeExtra);
+        guarantee.ifPresent(g -> settings.put(GUARANTEE_KEY, g));
         return settings;
     }
 
@@ -149,6 +243,8 @@ record BenchSettings(
         map.put("pendingPartitions", pendingPartitions);
         map.put("bridgeExtra", bridgeExtra);
         map.put("processJvmOptions", processJvmOptions);
+        map.put("guarantees", guarantees.isEmpty() ? "the bridge's default" : guarantees);
+        map.put("rounds", rounds);
         return map;
     }
 

@@ -2,9 +2,14 @@ package cloud.acedata.dreamina.bridge.bench;
 
 import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -43,6 +48,7 @@ class BenchSettingsTest {
         assertFalse(s.runsBaseline("latency"));
         assertFalse(settings("bench.scenario", "latency").runsBaseline("latency"));
         assertThrows(IllegalArgumentException.class, () -> settings("bench.scenario", "memory"));
+        assertFalse(settings("bench.scenario", "all").runsBridge("process"), "all leaves out the jar's workload");
     }
 
     @Test
@@ -67,7 +73,7 @@ class BenchSettingsTest {
         BenchSettings s = settings("bench.bridge.dreamina.poll.batch-size", "77", "bench.pending.partitions", "4");
         TestTopics topics = new TestTopics("bench-x");
         Map<String, String> map = s.bridgeSettings("localhost:9092", "http://127.0.0.1:1", topics,
-                Map.of("dreamina.poll.interval", "1s", "dreamina.poll.batch-size", "100"));
+                Map.of("dreamina.poll.interval", "1s", "dreamina.poll.batch-size", "100"), Optional.empty());
 
         assertEquals("localhost:9092", map.get("camel.component.kafka.brokers"));
         assertEquals(topics.in(), map.get("dreamina.topic.input"));
@@ -80,6 +86,84 @@ class BenchSettingsTest {
         assertEquals(BenchSettings.TOKEN, map.get("dreamina.api.token"));
         assertEquals("(set)", BenchSettings.printable(map).get("dreamina.api.token"));
         assertFalse(BenchSettings.printable(map).containsValue(BenchSettings.TOKEN));
+        assertFalse(map.containsKey("dreamina.delivery.guarantee"), "no guarantee named: the shipped default");
+    }
+
+    @Test
+    void theGuaranteesScenarioRunsTheCostWorkloadsUnderBothGuarantees() {
+        BenchSettings s = settings("bench.scenario", "guarantees", "bench.guarantees", "");
+        assertEquals(List.of("exactly-once", "at-least-once"), s.guarantees());
+        assertTrue(s.comparesGuarantees());
+        for (String workload : List.of("latency", "throughput", "trickle", "process")) {
+            assertTrue(s.runsBridge(workload), workload);
+        }
+        assertFalse(s.runsBridge("realistic"));
+        assertFalse(s.runsBridge("scale"));
+        assertFalse(s.runsBaseline("latency"));
+        assertEquals(1, s.rounds());
+        assertTrue(ReportWriter.command(s).startsWith("mvn -q -Pbench -DskipTests package exec:exec"),
+                "the process workload needs the jar");
+    }
+
+    @Test
+    void withoutGuaranteesNamedTheBridgeRunsOnceUnderItsDefault() {
+        BenchSettings s = settings("bench.scenario", "latency");
+        assertEquals(List.of(), s.guarantees());
+        assertFalse(s.comparesGuarantees());
+        assertEquals(List.of(Optional.empty()), s.guaranteeOrder(0));
+        assertEquals(List.of(Optional.empty()), s.guaranteeOrder(1));
+    }
+
+    @Test
+    void guaranteesNamedForAnyScenarioRunInTurnTheirOrderReversedEveryOtherRound() {
+        BenchSettings s = settings("bench.scenario", "throughput", "bench.guarantees", "At-Least-Once, exactly-once",
+                "bench.rounds", "3");
+        assertTrue(s.comparesGuarantees());
+        assertEquals(3, s.rounds());
+        assertEquals(List.of(Optional.of("at-least-once"), Optional.of("exactly-once")), s.guaranteeOrder(0));
+        assertEquals(List.of(Optional.of("exactly-once"), Optional.of("at-least-once")), s.guaranteeOrder(1));
+        assertEquals(s.guaranteeOrder(0), s.guaranteeOrder(2));
+        BenchSettings one = settings("bench.guarantees", "at-least-once");
+        assertFalse(one.comparesGuarantees(), "one guarantee: run under it, nothing to compare");
+        assertEquals(List.of(Optional.of("at-least-once")), one.guaranteeOrder(1));
+    }
+
+    @Test
+    void theRunsGuaranteeIsSetLastInTheBridgesSettings() {
+        BenchSettings s = settings("bench.guarantees", "exactly-once,at-least-once");
+        Map<String, String> map = s.bridgeSettings("localhost:9092", "http://127.0.0.1:1", new TestTopics("bench-g"),
+                Map.of(), Optional.of("at-least-once"));
+        assertEquals("at-least-once", map.get("dreamina.delivery.guarantee"));
+    }
+
+    @Test
+    void badGuaranteesAndRoundsAreRefusedNamingTheSetting() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> settings("bench.guarantees", "exactly_once"))
+                .getMessage().contains("bench.guarantees"));
+        assertThrows(IllegalArgumentException.class,
+                () -> settings("bench.guarantees", "exactly-once,exactly-once"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> settings("bench.guarantees", "exactly-once",
+                "bench.bridge.dreamina.delivery.guarantee", "at-least-once")).getMessage()
+                .contains("bench.bridge.dreamina.delivery.guarantee"));
+        assertThrows(IllegalArgumentException.class, () -> settings("bench.rounds", "0"));
+    }
+
+    @Test
+    void theCommitIntervalIsTheBridgesOverrideElseTheShippedDefault(@TempDir Path directory) throws Exception {
+        Path properties = directory.resolve("application.properties");
+        Files.writeString(properties, "# Delivery\ndreamina.delivery.guarantee = exactly-once\n"
+                + "dreamina.delivery.commit-interval = 100ms \n");
+        assertEquals(100, settings().commitIntervalMillis(properties));
+        assertEquals(250, settings("bench.bridge.dreamina.delivery.commit-interval", "250ms")
+                .commitIntervalMillis(properties));
+        assertEquals(1_000, settings("bench.bridge.dreamina.delivery.commit-interval", "1s")
+                .commitIntervalMillis(directory.resolve("absent.properties")), "the file is read only when needed");
+    }
+
+    @Test
+    void theShippedConfigurationHasACommitInterval() throws Exception {
+        // The benchmark runs from the project directory: the comparison's p99 target reads this file.
+        assertTrue(settings().commitIntervalMillis(Path.of("config", "application.properties")) > 0);
     }
 
     @Test

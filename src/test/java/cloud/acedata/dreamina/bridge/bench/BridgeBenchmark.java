@@ -5,18 +5,21 @@ import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The bridge's benchmark: a plain {@code main}, not a test (never run by {@code mvn verify}).
  *
  * <pre>
- * mvn -q -Pbench test-compile exec:exec -Dbench.scenario=latency|throughput|realistic|trickle|scale|baseline|process|all \
- *     [-Dbench.scale=0.05] [-Dbench.max-in-flight=N] [-Dbench.coalesce=…]
+ * mvn -q -Pbench test-compile exec:exec -Dbench.scenario=latency|throughput|realistic|trickle|scale|baseline|all \
+ *     [-Dbench.scale=0.05] [-Dbench.max-in-flight=N] [-Dbench.coalesce=…] [-Dbench.guarantees=exactly-once,at-least-once]
+ * mvn -q -Pbench -DskipTests package exec:exec -Dbench.scenario=process|guarantees [-Dbench.rounds=3]
  * </pre>
  *
  * <p>Everything runs in this JVM, on loopback: one embedded Kafka broker, one Tasks API simulator per workload,
@@ -24,7 +27,10 @@ import java.util.Map;
  * the working directory), or the {@link BaselineRoute}. Each workload ({@link LatencyWorkload},
  * {@link ThroughputWorkload}, {@link RealisticWorkload}, {@link TrickleWorkload}, {@link ScaleWorkload}) prints its
  * table rows, targets beside the figures, and writes {@code target/bench/<workload>.json}; the baseline's runs and
- * its ratios to the bridge go to {@code target/bench/baseline.json}. Settings: {@link BenchSettings}.
+ * its ratios to the bridge go to {@code target/bench/baseline.json}. With {@code bench.guarantees} naming both
+ * guarantees (the {@code guarantees} scenario's default), each bridge workload runs under each, and
+ * {@link GuaranteeComparison} sets them side by side in {@code target/bench/guarantees.json}. Settings:
+ * {@link BenchSettings}.
  */
 public final class BridgeBenchmark {
 
@@ -64,18 +70,29 @@ public final class BridgeBenchmark {
         List<WorkloadResult> all = new ArrayList<>();
         Map<String, WorkloadResult> bridgeResults = new LinkedHashMap<>();
         Map<String, WorkloadResult> baselineResults = new LinkedHashMap<>();
+        // Workload -> guarantee -> its runs, in the order run.
+        Map<String, Map<String, List<WorkloadResult>>> byGuarantee = new LinkedHashMap<>();
         long started = System.nanoTime();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
             BenchEnv env = new BenchEnv(settings, kafka.bootstrapServers(), client);
             for (Workload workload : WORKLOADS) {
                 if (settings.runsBridge(workload.name())) {
-                    WorkloadResult result = workload.run(env, false);
-                    table.print(result, workload.describe(settings));
-                    System.out.println("written: " + Path.of("target", "bench").relativize(
-                            writer.write(workload.name(), List.of(result))));
-                    bridgeResults.put(workload.name(), result);
-                    all.add(result);
+                    List<WorkloadResult> runs = new ArrayList<>();
+                    for (int round = 0; round < settings.rounds(); round++) {
+                        for (Optional<String> guarantee : settings.guaranteeOrder(round)) {
+                            WorkloadResult result = workload.run(env.withGuarantee(guarantee), false);
+                            table.print(result, workload.describe(settings));
+                            runs.add(result);
+                            System.out.println("written: " + Path.of("target", "bench").relativize(
+                                    writer.write(workload.name(), runs)));
+                            guarantee.ifPresent(g -> byGuarantee.computeIfAbsent(workload.name(),
+                                    name -> new LinkedHashMap<>()).computeIfAbsent(g, name -> new ArrayList<>())
+                                    .add(result));
+                            all.add(result);
+                        }
+                    }
+                    bridgeResults.put(workload.name(), runs.get(0));
                 }
                 if (settings.runsBaseline(workload.name())) {
                     WorkloadResult result = workload.run(env, true);
@@ -84,6 +101,9 @@ public final class BridgeBenchmark {
                     all.add(result);
                 }
             }
+        }
+        if (settings.comparesGuarantees() && !byGuarantee.isEmpty()) {
+            all.add(compareGuarantees(settings, writer, table, byGuarantee));
         }
         if (!baselineResults.isEmpty()) {
             WorkloadResult ratios = new WorkloadResult(BenchSettings.BASELINE, "baseline vs bridge");
@@ -110,5 +130,19 @@ public final class BridgeBenchmark {
         System.out.println("## summary");
         table.summary(all);
         System.out.printf("%ntotal wall time %.0f s%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /** exactly-once beside at-least-once ({@link GuaranteeComparison}): printed and written to guarantees.json. */
+    private static WorkloadResult compareGuarantees(BenchSettings settings, ReportWriter writer, ReportTable table,
+                                                    Map<String, Map<String, List<WorkloadResult>>> byGuarantee)
+            throws IOException {
+        long commitIntervalMs = settings.commitIntervalMillis(Path.of("config", "application.properties"));
+        WorkloadResult comparison = GuaranteeComparison.result(commitIntervalMs, settings.rounds());
+        byGuarantee.forEach((workload, runs) -> GuaranteeComparison.add(comparison, workload,
+                runs.get(BenchSettings.EXACTLY_ONCE), runs.get(BenchSettings.AT_LEAST_ONCE), commitIntervalMs));
+        table.print(comparison, null);
+        System.out.println("written: " + Path.of("target", "bench").relativize(
+                writer.write(GuaranteeComparison.NAME, List.of(comparison))));
+        return comparison;
     }
 }

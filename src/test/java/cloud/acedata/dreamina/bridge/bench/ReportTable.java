@@ -15,7 +15,7 @@ final class ReportTable {
     /** The rows of one result, under a heading. */
     void print(WorkloadResult result, String description) {
         out.println();
-        out.println("### " + result.workload() + " (" + result.subject() + ")" + (description == null ? ""
+        out.println("### " + result.workload() + " (" + result.label() + ")" + (description == null ? ""
                 : ": " + description));
         out.println("| figure | value | target | met |");
         out.println("|---|---|---|---|");
@@ -34,7 +34,7 @@ final class ReportTable {
         out.println("|---|---|---|---|---|---|");
         for (WorkloadResult result : results) {
             for (WorkloadResult.Row row : result.rows()) {
-                out.println("| " + result.workload() + " | " + result.subject() + " | " + cell(row.figure()) + " | "
+                out.println("| " + result.workload() + " | " + result.label() + " | " + cell(row.figure()) + " | "
                         + cell(row.value()) + " | " + text(row.target()) + " | " + met(row.met()) + " |");
             }
         }

@@ -39,7 +39,10 @@ final class ReportWriter {
             "api", "counted by the simulator: every request, 429s of its own limit, ids named per answered request, "
                     + "arrival times for the busiest windows",
             "latency", "detection latency = the output record's timestamp minus when the simulator marked the task "
-                    + "done; drain time = the last output record's timestamp minus the first id fed");
+                    + "done; drain time = the last output record's timestamp minus the first id fed",
+            "guarantees", "bench.guarantees: each bridge workload run under each dreamina.delivery.guarantee named, "
+                    + "the output read with isolation.level=read_committed; outputOffsetsPerRecord = the output "
+                    + "topic's end offsets ÷ records read (above 1: transaction markers, so transactions were used)");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -50,7 +53,7 @@ final class ReportWriter {
         this.directory = directory;
         run.put("date", Instant.now().toString());
         run.put("gitCommit", gitCommit());
-        run.put("command", command());
+        run.put("command", command(settings));
         run.put("jvmArguments", jvmArguments());
         Runtime rt = Runtime.getRuntime();
         run.put("machine", Map.of("cores", rt.availableProcessors(), "maxHeapMb", rt.maxMemory() / (1024 * 1024),
@@ -76,6 +79,9 @@ final class ReportWriter {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("workload", result.workload());
             r.put("subject", result.subject());
+            if (result.variant() != null) {
+                r.put("variant", result.variant());
+            }
             r.put("settings", result.settings());
             r.put("figures", result.figures());
             r.put("table", result.rows());
@@ -123,8 +129,8 @@ final class ReportWriter {
     }
 
     /** The Maven command that runs this benchmark with the same bench.* settings (the process workload needs the jar). */
-    static String command() {
-        boolean jar = System.getProperty("bench.scenario", "").contains(BenchSettings.PROCESS);
+    static String command(BenchSettings settings) {
+        boolean jar = settings.runsBridge(BenchSettings.PROCESS);
         return "mvn -q -Pbench " + (jar ? "-DskipTests package" : "test-compile") + " exec:exec "
                 + System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith("bench.") && !System.getProperty(name).isBlank())

@@ -39,6 +39,19 @@ final class Stats {
         return best;
     }
 
+    /**
+     * The median of {@code values} (the mean of the middle two when their number is even); NaN when there are none,
+     * or when one of them is NaN (a figure a run did not have).
+     */
+    static double median(Collection<Double> values) {
+        if (values.isEmpty() || values.stream().anyMatch(v -> Double.isNaN(v))) {
+            return Double.NaN;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     /** {@code numerator / denominator}, or NaN when the denominator is 0. */
     static double ratio(double numerator, double denominator) {
         return denominator == 0 ? Double.NaN : numerator / denominator;

@@ -10,6 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StatsTest {
 
     @Test
+    void theMedianIsTheMiddleValueOrTheMeanOfTheMiddleTwo() {
+        assertEquals(3.0, Stats.median(List.of(5.0, 1.0, 3.0)));
+        assertEquals(2.5, Stats.median(List.of(4.0, 1.0, 2.0, 3.0)));
+        assertEquals(7.0, Stats.median(List.of(7.0)));
+        assertTrue(Double.isNaN(Stats.median(List.of())));
+        assertTrue(Double.isNaN(Stats.median(List.of(1.0, Double.NaN, 2.0))), "a run without the figure");
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         List<Long> values = List.of(5L, 1L, 4L, 2L, 3L, 10L, 9L, 8L, 7L, 6L);
         assertEquals(5, Stats.percentile(values, 50));

@@ -34,6 +34,7 @@ final class WorkloadResult {
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private String variant;
 
     WorkloadResult(String workload, String subject) {
         this.workload = workload;
@@ -46,6 +47,21 @@ final class WorkloadResult {
 
     String subject() {
         return subject;
+    }
+
+    /** The subject's variant in this run (the bridge's delivery guarantee when the run names one), or null. */
+    String variant() {
+        return variant;
+    }
+
+    WorkloadResult variant(String variant) {
+        this.variant = variant;
+        return this;
+    }
+
+    /** The subject, with its variant when it has one: "bridge exactly-once". */
+    String label() {
+        return variant == null ? subject : subject + " " + variant;
     }
 
     /** Records a figure under a stable key (for the JSON and for ratios between subjects). */

@@ -59,6 +59,9 @@ final class WorkloadRun implements AutoCloseable {
         this.env = env;
         this.baseline = baseline;
         this.result = new WorkloadResult(workload, baseline ? "baseline" : "bridge");
+        if (!baseline) {
+            env.guarantee().ifPresent(g -> result.variant(g).setting("guarantee", g));
+        }
         this.topics = TestTopics.unique("bench-" + workload + (baseline ? "-baseline" : ""));
         int inputPartitions = baseline ? env.settings().baselineConsumers() : env.settings().inputPartitions();
         env.client().createTopic(topics.in(), inputPartitions);
@@ -99,7 +102,7 @@ final class WorkloadRun implements AutoCloseable {
                     "maxPollRecords", 1, "cadenceMs", cadence.toMillis(), "requestPerPoll", "retrieve (one task)"));
         } else {
             Map<String, String> settings = env.settings().bridgeSettings(env.bootstrapServers(), api.baseUrl(),
-                    topics, bridgeSettings);
+                    topics, bridgeSettings, env.guarantee());
             subject = BridgeSubject.start(settings);
             result.setting("bridge", BenchSettings.printable(settings));
         }
@@ -114,7 +117,7 @@ final class WorkloadRun implements AutoCloseable {
     ProcessSubject startProcessSubject(Map<String, String> bridgeSettings) throws Exception {
         ThreadCpu cpu = new ThreadCpu();
         Map<String, String> settings = env.settings().bridgeSettings(env.bootstrapServers(), api.baseUrl(), topics,
-                bridgeSettings);
+                bridgeSettings, env.guarantee());
         ProcessSubject process = ProcessSubject.start(settings, env.settings().processJvmOptions());
         subject = process;
         result.setting("bridge", BenchSettings.printable(settings));
@@ -209,10 +212,13 @@ final class WorkloadRun implements AutoCloseable {
             }
         });
         long deadLetters = env.client().endOffsets(topics.dlq()).values().stream().mapToLong(Long::longValue).sum();
+        long outputOffsets = env.client().endOffsets(topics.out()).values().stream().mapToLong(Long::longValue).sum();
 
         result.figure("tasks", fed).figure("feedErrors", feedErrors.get()).figure("completed", completed)
                 .figure("complete", complete).figure("duplicates", watcher.duplicates())
                 .figure("deadLetters", deadLetters)
+                // Above 1 when the subject writes in transactions: each commit puts a marker on every partition.
+                .figure("outputOffsetsPerRecord", Stats.ratio(outputOffsets, completed + watcher.duplicates()))
                 .figure("elapsedSeconds", elapsed)
                 .figure("drainSeconds", drain)
                 .figure("tasksPerSecond", completed / (complete ? Math.max(drain, 1e-3) : elapsed))
