@@ -1,6 +1,7 @@
 package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
+import cloud.acedata.dreamina.bridge.support.EditedRoutes;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.admin.Admin;
@@ -83,6 +84,29 @@ class ConfigurationErrorIT {
         Map<String, String> env = connected(topics);
         assertOneErrorLine(env, List.of(), "dreamina.topic.pending (environment variable DREAMINA_TOPIC_PENDING): the "
                 + "existing topic '" + topics.pending() + "' is compacted (cleanup.policy=compact)", emptyDir);
+    }
+
+    static Stream<Arguments> routeEditsThatBypassTheTransaction() {
+        String line = "dreamina.delivery.guarantee (environment variable DREAMINA_DELIVERY_GUARANTEE): under "
+                + "exactly-once the routes' kafka: endpoints write in the bridge's transaction (README \"Exactly "
+                + "once\"), but route publish-video: kafka:{{dreamina.topic.output}}?";
+        return Stream.of(
+                Arguments.of(Map.of("transacted", "true"),
+                        line + "transacted=true sets transacted=true: remove that, or set at-least-once"),
+                Arguments.of(Map.of("brokers", "127.0.0.1:19092"), line + "brokers=127.0.0.1:19092 sets brokers other "
+                        + "than camel.component.kafka.brokers: remove that, or set at-least-once"));
+    }
+
+    /**
+     * Issue 13, item 3: under exactly-once (the default) an operator's edit of publish-video that would write
+     * outside the bridge's transaction stops the start with one line naming the setting, the route and the endpoint.
+     */
+    @ParameterizedTest
+    @MethodSource("routeEditsThatBypassTheTransaction")
+    void aRouteEditThatWouldBypassTheTransactionExitsWithOneLine(Map<String, String> parameters, String expected,
+                                                                 @TempDir Path workDir) throws Exception {
+        EditedRoutes.copyWithPublishVideo(workDir.resolve("routes"), EditedRoutes.publishVideoWith(parameters));
+        assertOneErrorLine(connected(TestTopics.unique("config-route-edit")), List.of(), expected, workDir);
     }
 
     /** Connected to the shared broker; no API answers at this address (none is asked: the start is refused first). */
