@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge.it;
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
 import cloud.acedata.dreamina.bridge.support.EditedRoutes;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
+import cloud.acedata.dreamina.bridge.support.StartRefusal;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,9 +24,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 7.5 and 6.10 at the jar level, as an operator meets them: a setting that cannot be used stops the start with
@@ -116,20 +114,8 @@ class ConfigurationErrorIT {
 
     private static void assertOneErrorLine(Map<String, String> env, List<String> jvmOptions, String expected,
                                            Path workDir) throws Exception {
-        long started = System.nanoTime();
         try (BridgeProcess bridge = BridgeProcess.start(workDir, env, jvmOptions.toArray(String[]::new))) {
-            int exit = bridge.waitForExit(EXIT);
-            String log = bridge.log();
-            List<String> errors = log.lines().filter(line -> line.contains(" ERROR ")).toList();
-            System.out.println("FIGURE exit " + exit + " after " + Duration.ofNanos(System.nanoTime() - started)
-                    .toMillis() + " ms, " + log.lines().count() + " log lines: " + errors);
-            assertEquals(2, exit, bridge.tail());
-            assertEquals(1, errors.size(), () -> "exactly one ERROR line:\n" + bridge.tail());
-            assertTrue(errors.get(0).contains("Cannot start: " + expected), errors.get(0));
-            assertFalse(log.lines().anyMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by")
-                    || line.startsWith("Exception in thread")), () -> "no stack trace:\n" + bridge.tail());
-            assertFalse(log.contains("Apache Camel " ) && log.contains(" started in"), "nothing started");
-            assertFalse(log.contains(TOKEN), "the token is never logged");
+            StartRefusal.assertOneErrorLine(bridge, EXIT, expected, TOKEN);
         }
     }
 }
