@@ -35,7 +35,8 @@ import java.util.Set;
  * {@link SettingException} of {@code dreamina.delivery.guarantee}, without a stack trace.
  *
  * <p>Checked: every {@code to} (and {@code toD}/{@code wireTap}) of every route and route configuration — a static
- * URI through the endpoint Camel makes of it, a URI with an expression through the options written in it. Not
+ * URI through the endpoint Camel makes of it, a URI with an expression through the options written in it — and the
+ * group protocol of every {@code kafka:} endpoint a route reads from. Not
  * seen: an endpoint a {@code recipientList}, {@code routingSlip}, {@code dynamicRouter} or {@code enrich} computes at
  * run time, and a write to Kafka that is not a {@code kafka:} endpoint (a bean with a producer of its own, a REST
  * proxy over {@code http:}).
@@ -73,6 +74,11 @@ public final class RouteEditCheck extends MainListenerSupport {
         Map<String, Set<String>> found = new LinkedHashMap<>();
         for (RouteDefinition route : model.getRouteDefinitions()) {
             String name = "route " + (route.getRouteId() != null ? route.getRouteId() : route.getInput().getUri());
+            String from = route.getInput().getEndpointUri();
+            if (from != null && kafkaEndpoint(context, context.resolvePropertyPlaceholders(from))
+                    instanceof KafkaEndpoint input) {
+                TransactionBypass.ofConsumer(input).ifPresent(why -> note(found, name, from, why));
+            }
             check(context, kafka, name, route.getOutputs(), found);
         }
         for (RouteConfigurationDefinition configuration : model.getRouteConfigurationDefinitions()) {
@@ -113,10 +119,17 @@ public final class RouteEditCheck extends MainListenerSupport {
     }
 
     private static Optional<String> reason(CamelContext context, KafkaComponent kafka, String uri) {
-        Endpoint endpoint = context.getEndpoint(uri);
-        return endpoint instanceof KafkaEndpoint kafkaEndpoint
-                ? TransactionBypass.of(kafkaEndpoint, kafka)
+        return kafkaEndpoint(context, uri) instanceof KafkaEndpoint endpoint
+                ? TransactionBypass.of(endpoint, kafka)
                 : Optional.empty();
+    }
+
+    /** The endpoint of {@code uri} when its scheme is a Kafka component's (no other endpoint is made early); else null. */
+    private static Endpoint kafkaEndpoint(CamelContext context, String uri) {
+        int colon = uri.indexOf(':');
+        return colon > 0 && context.getComponent(uri.substring(0, colon)) instanceof KafkaComponent
+                ? context.getEndpoint(uri)
+                : null;
     }
 
     private static Optional<String> dynamicReason(CamelContext context, String uri) {

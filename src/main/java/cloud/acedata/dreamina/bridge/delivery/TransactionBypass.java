@@ -27,6 +27,7 @@ import java.util.TreeSet;
  *       the consumed offsets), or {@code additionalProperties} of a producer of its own
  *       ({@code transactional.id}, {@code bootstrap.servers}).</li>
  * </ul>
+ * An endpoint a route reads from must keep the classic group protocol ({@link #ofConsumer}).
  */
 public final class TransactionBypass {
 
@@ -70,6 +71,21 @@ public final class TransactionBypass {
             }
         }
         return reasons.isEmpty() ? Optional.empty() : Optional.of("sets " + String.join(", ", reasons));
+    }
+
+    /**
+     * For an endpoint a route <em>reads</em> from: the group protocol. Under the new consumer protocol (KIP-848) a
+     * member's epoch changes with each assignment, and a broker without KIP-1251 refuses the transactional offset
+     * commit of the previous epoch: the transaction aborts. The bridge keeps the classic protocol.
+     *
+     * @return why the endpoint's reads would not fit the transaction; empty when they would
+     */
+    public static Optional<String> ofConsumer(KafkaEndpoint endpoint) {
+        String protocol = endpoint.getConfiguration().getGroupProtocol();
+        return protocol == null || protocol.trim().equalsIgnoreCase("classic")
+                ? Optional.empty()
+                : Optional.of("reads with groupProtocol=" + protocol.trim() + " (the consumer protocol's member epochs "
+                        + "abort transactions on brokers without KIP-1251: keep classic)");
     }
 
     /**

@@ -161,6 +161,20 @@ class RouteEditCheckTest {
     }
 
     @Test
+    void theConsumerGroupProtocolOfTheIngestRouteIsRefused() throws Exception {
+        Map<String, String> routes = EditedRoutes.project();
+        String anchor = "        groupId: \"{{dreamina.consumer.group}}\"\n";
+        assertTrue(routes.get("ingest-tasks.camel.yaml").contains(anchor), routes.get("ingest-tasks.camel.yaml"));
+        routes.put("ingest-tasks.camel.yaml", routes.get("ingest-tasks.camel.yaml").replace(anchor,
+                anchor + "        groupProtocol: consumer\n"));
+        List<String> found = bypasses(routes);
+        assertEquals(1, found.size(), found::toString);
+        assertTrue(found.get(0).startsWith("route ingest-tasks: kafka:{{dreamina.topic.input}}?"), found.get(0));
+        assertTrue(found.get(0).contains(" reads with groupProtocol=consumer (the consumer protocol's member epochs "
+                + "abort transactions on brokers without KIP-1251: keep classic)"), found.get(0));
+    }
+
+    @Test
     void theRefusalIsOneLineNamingTheSettingTheRouteAndTheEndpoint() throws Exception {
         try (CamelContext context = context()) {
             load(context, publishVideoWith(Map.of("transacted", "true")));
