@@ -2,6 +2,7 @@ package cloud.acedata.dreamina.bridge;
 
 import cloud.acedata.dreamina.bridge.camel.BridgeConfiguration;
 import cloud.acedata.dreamina.bridge.camel.PendingTopicCheck;
+import cloud.acedata.dreamina.bridge.camel.RouteEditCheck;
 import cloud.acedata.dreamina.bridge.kafka.KafkaEnvironmentListener;
 import cloud.acedata.dreamina.bridge.local.LocalMode;
 import org.apache.camel.main.Main;
@@ -22,7 +23,7 @@ public final class DreaminaBridgeApplication {
 
     /**
      * Runs the bridge. A configuration error (a setting that cannot be used, an unknown key, a pending topic that
-     * would lose tasks) ends the process with exit code 2 and one line naming the key and its environment
+     * would lose tasks, a route edit that would bypass the exactly-once transaction) ends the process with exit code 2 and one line naming the key and its environment
      * variable; any other failure keeps its stack trace.
      */
     public static void main(String[] args) throws Exception {
@@ -54,6 +55,8 @@ public final class DreaminaBridgeApplication {
         // First: the CAMEL_COMPONENT_KAFKA_* variables, before local mode looks for a broker.
         main.addMainListener(new KafkaEnvironmentListener());
         main.addMainListener(new LocalMode());
+        // Before the broker is asked anything: a route edit that would bypass the transaction (exactly-once).
+        main.addMainListener(new RouteEditCheck());
         main.addMainListener(new PendingTopicCheck());
         return main;
     }

@@ -1,7 +1,9 @@
 package cloud.acedata.dreamina.bridge.it;
 
 import cloud.acedata.dreamina.bridge.support.BridgeProcess;
+import cloud.acedata.dreamina.bridge.support.EditedRoutes;
 import cloud.acedata.dreamina.bridge.support.KafkaBroker;
+import cloud.acedata.dreamina.bridge.support.StartRefusal;
 import cloud.acedata.dreamina.bridge.support.TestTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,9 +24,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 7.5 and 6.10 at the jar level, as an operator meets them: a setting that cannot be used stops the start with
@@ -85,6 +84,29 @@ class ConfigurationErrorIT {
                 + "existing topic '" + topics.pending() + "' is compacted (cleanup.policy=compact)", emptyDir);
     }
 
+    static Stream<Arguments> routeEditsThatBypassTheTransaction() {
+        String line = "dreamina.delivery.guarantee (environment variable DREAMINA_DELIVERY_GUARANTEE): under "
+                + "exactly-once the routes' kafka: endpoints write in the bridge's transaction (README \"Exactly "
+                + "once\"), but route publish-video: kafka:{{dreamina.topic.output}}?";
+        return Stream.of(
+                Arguments.of(Map.of("transacted", "true"),
+                        line + "transacted=true sets transacted=true: remove that, or set at-least-once"),
+                Arguments.of(Map.of("brokers", "127.0.0.1:19092"), line + "brokers=127.0.0.1:19092 sets brokers other "
+                        + "than camel.component.kafka.brokers: remove that, or set at-least-once"));
+    }
+
+    /**
+     * Issue 13, item 3: under exactly-once (the default) an operator's edit of publish-video that would write
+     * outside the bridge's transaction stops the start with one line naming the setting, the route and the endpoint.
+     */
+    @ParameterizedTest
+    @MethodSource("routeEditsThatBypassTheTransaction")
+    void aRouteEditThatWouldBypassTheTransactionExitsWithOneLine(Map<String, String> parameters, String expected,
+                                                                 @TempDir Path workDir) throws Exception {
+        EditedRoutes.copyWithPublishVideo(workDir.resolve("routes"), EditedRoutes.publishVideoWith(parameters));
+        assertOneErrorLine(connected(TestTopics.unique("config-route-edit")), List.of(), expected, workDir);
+    }
+
     /** Connected to the shared broker; no API answers at this address (none is asked: the start is refused first). */
     private static Map<String, String> connected(TestTopics topics) {
         return BridgeProcess.connectedEnvironment("http://127.0.0.1:9", TOKEN, topics);
@@ -92,20 +114,8 @@ class ConfigurationErrorIT {
 
     private static void assertOneErrorLine(Map<String, String> env, List<String> jvmOptions, String expected,
                                            Path workDir) throws Exception {
-        long started = System.nanoTime();
         try (BridgeProcess bridge = BridgeProcess.start(workDir, env, jvmOptions.toArray(String[]::new))) {
-            int exit = bridge.waitForExit(EXIT);
-            String log = bridge.log();
-            List<String> errors = log.lines().filter(line -> line.contains(" ERROR ")).toList();
-            System.out.println("FIGURE exit " + exit + " after " + Duration.ofNanos(System.nanoTime() - started)
-                    .toMillis() + " ms, " + log.lines().count() + " log lines: " + errors);
-            assertEquals(2, exit, bridge.tail());
-            assertEquals(1, errors.size(), () -> "exactly one ERROR line:\n" + bridge.tail());
-            assertTrue(errors.get(0).contains("Cannot start: " + expected), errors.get(0));
-            assertFalse(log.lines().anyMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by")
-                    || line.startsWith("Exception in thread")), () -> "no stack trace:\n" + bridge.tail());
-            assertFalse(log.contains("Apache Camel " ) && log.contains(" started in"), "nothing started");
-            assertFalse(log.contains(TOKEN), "the token is never logged");
+            StartRefusal.assertOneErrorLine(bridge, EXIT, expected, TOKEN);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +25,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +161,56 @@ class EmbeddedKafkaIT {
         }
         assertFalse(accepts(bootstrapServers), "the broker port still accepts connections after close");
         broker.close(); // a second close is harmless
+    }
+
+    /**
+     * Issue 13, item 6: local mode runs exactly-once, so its one-node broker must run transactions (the transaction
+     * log with replication factor 1 and min ISR 1). A committed transaction is read by a read_committed consumer, an
+     * aborted one only by a read_uncommitted consumer.
+     */
+    @Test
+    void theApplicationsBrokerRunsTransactionsOnOneNode() throws Exception {
+        EmbeddedKafka broker = EmbeddedKafka.start(Map.of());
+        try (KafkaTestClient client = new KafkaTestClient(broker.bootstrapServers());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                     ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaTestClient.uniqueName("local-txn"),
+                     ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000), new StringSerializer(),
+                     new ByteArraySerializer())) {
+            String topic = KafkaTestClient.uniqueName("local-txn");
+            client.createTopic(topic, 1);
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "aborted", bytes("a"))).get(); // in the log, then aborted
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "committed", bytes("c")));
+            producer.commitTransaction();
+
+            assertEquals(List.of("committed"), keys(broker.bootstrapServers(), topic, "read_committed", 1));
+            assertEquals(List.of("aborted", "committed"),
+                    keys(broker.bootstrapServers(), topic, "read_uncommitted", 2));
+        } finally {
+            broker.close();
+        }
+    }
+
+    /** The keys of partition 0 of {@code topic}, read from the start with {@code isolation} until {@code count} came. */
+    private static List<String> keys(String bootstrapServers, String topic, String isolation, int count) {
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            within(DEADLINE).alias(count + " records read " + isolation).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> keys.add(record.key()));
+                return keys.size() >= count;
+            });
+            consumer.poll(Duration.ofMillis(300)).forEach(record -> keys.add(record.key()));
+        }
+        return keys;
     }
 
     @Test

@@ -54,6 +54,8 @@ public final class SecuredKafkaClient {
         Map<String, Object> config = new HashMap<>(security);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaTestClient.uniqueName("check"));
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // As a consumer of the output must read under exactly-once: an aborted write is never seen.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         List<String> keys = new ArrayList<>();
