@@ -129,7 +129,7 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
                 throw new SettingException("dreamina.delivery.guarantee", "is exactly-once but the broker refuses "
                         + "transactional id '" + id + "' (" + e.getClass().getSimpleName() + "): grant WRITE and "
                         + "DESCRIBE on transactional ids prefixed '" + delivery.transactionalIdPrefix()
-                        + "' (README \"Security\"), or set at-least-once");
+                        + "' (README \"Kafka security\"), or set at-least-once");
             }
             throw e;
         }

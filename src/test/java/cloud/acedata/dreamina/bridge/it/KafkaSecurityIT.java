@@ -294,7 +294,7 @@ class KafkaSecurityIT {
     }
 
     /**
-     * What exactly-once adds (README "Security"): WRITE and DESCRIBE on every transactional id that starts with the
+     * What exactly-once adds (README "Kafka security"): WRITE and DESCRIBE on every transactional id that starts with the
      * consumer group and a dot — {@code <group>.<instance>.pending}, {@code <group>.<instance>.ingest-<n>}.
      */
     private static List<AclBinding> transactionalIdAcls(TestTopics topics, String user) {
