@@ -3,6 +3,7 @@ package cloud.acedata.dreamina.bridge;
 import cloud.acedata.dreamina.bridge.camel.BridgeConfiguration;
 import cloud.acedata.dreamina.bridge.camel.PendingTopicCheck;
 import cloud.acedata.dreamina.bridge.camel.RouteEditCheck;
+import cloud.acedata.dreamina.bridge.camel.TransactionCheck;
 import cloud.acedata.dreamina.bridge.kafka.KafkaEnvironmentListener;
 import cloud.acedata.dreamina.bridge.local.LocalMode;
 import org.apache.camel.main.Main;
@@ -58,6 +59,7 @@ public final class DreaminaBridgeApplication {
         // Before the broker is asked anything: a route edit that would bypass the transaction (exactly-once).
         main.addMainListener(new RouteEditCheck());
         main.addMainListener(new PendingTopicCheck());
+        main.addMainListener(new TransactionCheck());
         return main;
     }
 }

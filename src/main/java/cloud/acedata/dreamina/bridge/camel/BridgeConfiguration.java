@@ -58,6 +58,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
             // The routes' kafka: endpoints write into the poll path's transaction (README "Exactly once").
             KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
             kafka.setKafkaClientFactory(new RouteProducerFactory(kafka.getKafkaClientFactory(), routeTransaction));
+            PollTransactions pollTransactions = new PollTransactions(context, delivery);
+            context.getRegistry().bind("pollTransactions", pollTransactions);
+            context.addService(pollTransactions);
         }
         context.getRegistry().bind("deliverySettings", delivery);
         context.getRegistry().bind("routeTransaction", routeTransaction);

@@ -5,9 +5,6 @@ import cloud.acedata.dreamina.bridge.api.ApiRateLimiter;
 import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.config.BridgeSettings;
 import cloud.acedata.dreamina.bridge.config.DeliverySettings;
-import cloud.acedata.dreamina.bridge.config.SettingException;
-import cloud.acedata.dreamina.bridge.delivery.KafkaTransaction;
-import cloud.acedata.dreamina.bridge.delivery.RecordSizeLimit;
 import cloud.acedata.dreamina.bridge.delivery.RouteTransaction;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import cloud.acedata.dreamina.bridge.observe.Observability;
@@ -104,35 +101,11 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
                         + "of the budget of {}", owned, total, String.format("%.1f", rateLimiter.share(owned, total)),
                         rateLimiter.maxRequestsPerSecond()),
                 taskBackoff, loop, workers, SchedulerLifecycle::exit, Clock.systemUTC(),
-                delivery.exactlyOnce() ? new PendingTaskScheduler.Delivery(() -> openTransaction(clients, delivery),
+                delivery.exactlyOnce() ? new PendingTaskScheduler.Delivery(
+                        context.getRegistry().lookupByNameAndType("pollTransactions", PollTransactions.class),
                         context.getRegistry().lookupByNameAndType("routeTransaction", RouteTransaction.class),
                         delivery.commitInterval(), observe.transactionEvents()) : null);
         scheduler.start();
-    }
-
-    /**
-     * The poll path's transactional producer, registered with the broker: a broker that refuses transactions (no ACL,
-     * too few brokers for its transaction log) fails here, at start, in one line.
-     */
-    private static KafkaTransaction openTransaction(KafkaClients clients, DeliverySettings delivery) {
-        String id = delivery.transactionalId("pending");
-        try {
-            return KafkaTransaction.open(clients.transactionalProducer(id, delivery.transactionTimeout()),
-                    new RecordSizeLimit(clients.maxRequestSize()));
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new SettingException("dreamina.delivery.guarantee", "is exactly-once but no transaction "
-                    + "coordinator answered for transactional id '" + id + "' (" + e.getMessage() + "): does the "
-                    + "cluster have as many brokers as its transaction.state.log.replication.factor? Or set "
-                    + "at-least-once");
-        } catch (org.apache.kafka.common.KafkaException e) {
-            if (KafkaTransaction.isRefused(e)) {
-                throw new SettingException("dreamina.delivery.guarantee", "is exactly-once but the broker refuses "
-                        + "transactional id '" + id + "' (" + e.getClass().getSimpleName() + "): grant WRITE and "
-                        + "DESCRIBE on transactional ids prefixed '" + delivery.transactionalIdPrefix()
-                        + "' (README \"Kafka security\"), or set at-least-once");
-            }
-            throw e;
-        }
     }
 
     private static void exit(Throwable cause) {
