@@ -20,7 +20,7 @@ class PrometheusRulesTest {
     void bothRuleFilesAreValidRules() throws Exception {
         PrometheusTools.Run run = PrometheusTools.promtool("check", "rules", "alerts.yaml", "recording-rules.yaml");
         assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("SUCCESS: 11 rules found"), run.output());
+        assertTrue(run.output().contains("SUCCESS: 12 rules found"), run.output());
     }
 
     @Test
