@@ -82,10 +82,10 @@ public final class PollTasksRoute implements BatchHandler {
                 return BatchResult.abandoned();
             }
             if (receipts.isEmpty()) {
-                return handlingFailed(tasks, failure);
+                return handlingFailed(tasks, ticket, failure);
             }
         }
-        return fromReceipts(tasks, receipts, failure);
+        return fromReceipts(tasks, ticket, receipts, failure);
     }
 
     /**
@@ -119,11 +119,15 @@ public final class PollTasksRoute implements BatchHandler {
     }
 
     /** The route threw before any write, for no reason the rules know: isolated like a failing request. */
-    private BatchResult handlingFailed(List<PendingTask> tasks, Exception failure) {
+    private BatchResult handlingFailed(List<PendingTask> tasks, BatchTicket ticket, Exception failure) {
         LOG.warn("Handling {} due tasks failed unexpectedly; isolated like a failing request", tasks.size(), failure);
         PendingTask task = tasks.get(0);
         if (tasks.size() > 1 || clock.millis() < task.deadlineMillis()) {
             return BatchResult.requestFailed("handling failed: " + failure);
+        }
+        // A write like any other: only for a batch not given up, inside its transaction (exactly-once).
+        if (!ticket.claimForWriting()) {
+            return BatchResult.abandoned();
         }
         TaskOutcome deadLetter = TaskOutcome.deadLetter(task, BridgeHeaders.CODE_BRIDGE_ERROR, "Task not handled "
                 + "within dreamina.poll.max-wait after " + (task.polls() + 1) + " polls; the bridge fails on it: "
@@ -139,7 +143,8 @@ public final class PollTasksRoute implements BatchHandler {
                 : BatchResult.Kind.WRITE_FAILED, new BitSet(), notWritten.toString(), null);
     }
 
-    private BatchResult fromReceipts(List<PendingTask> tasks, WriteReceipts receipts, Exception routeFailure) {
+    private BatchResult fromReceipts(List<PendingTask> tasks, BatchTicket ticket, WriteReceipts receipts,
+                                     Exception routeFailure) {
         BitSet written = new BitSet(tasks.size());
         BitSet published = new BitSet(tasks.size());
         BatchResult.Kind kind = BatchResult.Kind.DONE;
@@ -173,7 +178,7 @@ public final class PollTasksRoute implements BatchHandler {
         if (kind == BatchResult.Kind.DONE && handlingFailure != null) {
             // Only outcomes the bridge failed on are left: isolated like a failing request. (Beside a failed write
             // they are read again with it, and meet this rule when the write succeeds.)
-            return written.isEmpty() ? handlingFailed(tasks, handlingFailure)
+            return written.isEmpty() ? handlingFailed(tasks, ticket, handlingFailure)
                     : new BatchResult(BatchResult.Kind.REQUEST_FAILED, written, "handling failed: " + handlingFailure,
                     null, published);
         }

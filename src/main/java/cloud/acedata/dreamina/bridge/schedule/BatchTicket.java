@@ -29,10 +29,15 @@ public final class BatchTicket {
     }
 
     /**
+     * Idempotent: the batch's worker may claim again before another write (the second claim changes nothing).
+     *
      * @return whether the worker may write the outcomes; false when the scheduler gave the batch up (or the worker
      * was interrupted waiting for a commit to end)
      */
     public boolean claimForWriting() {
+        if (state.get() == State.WRITING) {
+            return true; // claimed before by this batch's worker (a write after the route's own claim)
+        }
         TransactionGate g = gate;
         if (g != null) {
             try {

@@ -44,4 +44,16 @@ class BatchTicketTest {
         ticket.written();
         assertFalse(ticket.isAbandoned());
     }
+
+    @Test
+    void aSecondClaimByTheSameBatchChangesNothing() throws Exception {
+        TransactionGate gate = new TransactionGate();
+        BatchTicket ticket = new BatchTicket();
+        ticket.writeThrough(gate);
+        assertTrue(ticket.claimForWriting());
+        assertTrue(ticket.claimForWriting(), "a last-resort dead letter after the route's own claim");
+        assertEquals(1, gate.inside(), "inside once");
+        ticket.written();
+        assertEquals(0, gate.inside());
+    }
 }
