@@ -61,8 +61,13 @@ public final class TransactionalIngest {
         void record(ProducerRecord<byte[], byte[]> record);
     }
 
-    /** The record that holds a partition: what was read, as the intake made it. */
+    /** A record that holds its partition: where it was read, and the record the intake made of it. */
     private record Held(TopicPartition partition, long offset, ProducerRecord<byte[], byte[]> record) {
+    }
+
+    /** What one transaction writes: the records, the inputs they stand for, the offsets, the records that hold. */
+    private record Plan(IngestCommit commit, List<ProducerRecord<byte[], byte[]>> writes, List<Input> sources,
+                        Map<TopicPartition, Held> held) {
     }
 
     private final TaskIntake intake;
@@ -86,39 +91,32 @@ public final class TransactionalIngest {
             return;
         }
         try {
-            KafkaTransaction transaction = transactions.current();
             Set<TopicPartition> partitions = new LinkedHashSet<>();
             inputs.forEach(input -> partitions.add(input.partition()));
             // read_committed: waits for offsets a transaction of this group's has in flight (KIP-447).
-            IngestCommit commit = new IngestCommit(consumer.committed(partitions, timeout));
-            Map<TopicPartition, Held> held = new LinkedHashMap<>();
-            List<ProducerRecord<byte[], byte[]>> writes = new ArrayList<>(inputs.size());
-            for (Input input : inputs) {
-                if (commit.writtenBefore(input.partition(), input.offset())) {
-                    continue;
-                }
-                ProducerRecord<byte[], byte[]> record = intake.read(input.record()).record();
-                ProducerRecord<byte[], byte[]> fitting = fitting(record);
-                if (fitting == null) {
-                    commit.hold(input.partition(), input.offset());
-                    held.putIfAbsent(input.partition(), new Held(input.partition(), input.offset(), record));
-                } else if (commit.mayWrite(input.partition(), input.offset())) {
-                    writes.add(fitting);
-                }
+            Map<TopicPartition, OffsetAndMetadata> before = consumer.committed(partitions, timeout);
+            Plan plan = plan(inputs, before, Map.of());
+            Map<TopicPartition, Input> suspects = write(transactions.current(), plan, consumer, false);
+            if (suspects != null) {
+                // Once more: a record too large is now reduced (the refusal taught its topic's limit); a record
+                // that failed otherwise, the first of its partition, is held and tried alone below — so a wrong
+                // guess at which record failed costs only that.
+                plan = plan(inputs, before, suspects);
+                write(transactions.current(), plan, consumer, true);
             }
-            write(transaction, writes, commit.offsets(), consumer);
-            writes.forEach(committed::record);
+            plan.writes().forEach(committed::record);
 
-            for (Held record : held.values()) {
-                tryAlone(transaction, record, commit, consumer, committed);
+            KafkaTransaction transaction = transactions.current();
+            Exception refused = null;
+            for (Held record : plan.held().values()) {
+                Exception failure = tryAlone(transaction, record, plan.commit(), consumer, committed);
+                refused = refused != null ? refused : failure;
             }
-            Map<TopicPartition, Long> stillHeld = commit.held();
+            Map<TopicPartition, Long> stillHeld = plan.commit().held();
             if (!stillHeld.isEmpty()) {
-                Held first = held.get(stillHeld.keySet().iterator().next());
-                throw new KafkaException("Input offsets held at " + stillHeld + ": a record too large for its topic "
-                        + "even as a reduced dead letter; the rest of the poll is committed",
-                        new RecordTooLargeException(transactions.limits().why(first.record().topic(),
-                                sizeOf(reduced(first.record())))));
+                throw new KafkaException("Input offsets held at " + stillHeld + " by a record that could not be "
+                        + "written (tried alone again at the next read); the rest of the poll is committed: "
+                        + refused, refused);
             }
         } catch (RuntimeException e) {
             if (KafkaTransaction.isFatal(e)) {
@@ -131,6 +129,73 @@ public final class TransactionalIngest {
             }
             throw e;
         }
+    }
+
+    /**
+     * What to write for the poll: each record not written before, as it fits (itself, or its reduced dead letter);
+     * a record that fits in no form, or a {@code suspect} that failed otherwise, holds its partition.
+     */
+    private Plan plan(List<Input> inputs, Map<TopicPartition, OffsetAndMetadata> before,
+                      Map<TopicPartition, Input> suspects) {
+        IngestCommit commit = new IngestCommit(before);
+        Map<TopicPartition, Held> held = new LinkedHashMap<>();
+        List<ProducerRecord<byte[], byte[]>> writes = new ArrayList<>(inputs.size());
+        List<Input> sources = new ArrayList<>(inputs.size());
+        for (Input input : inputs) {
+            if (commit.writtenBefore(input.partition(), input.offset())) {
+                continue;
+            }
+            ProducerRecord<byte[], byte[]> record = intake.read(input.record()).record();
+            ProducerRecord<byte[], byte[]> fitting = fitting(record);
+            if (fitting == null || input.equals(suspects.get(input.partition()))) {
+                commit.hold(input.partition(), input.offset());
+                held.putIfAbsent(input.partition(), new Held(input.partition(), input.offset(), record));
+            } else if (commit.mayWrite(input.partition(), input.offset())) {
+                writes.add(fitting);
+                sources.add(input);
+            }
+        }
+        return new Plan(commit, writes, sources, held);
+    }
+
+    /**
+     * Sends the plan's records and commits them with its offsets.
+     *
+     * @param last whether this is the poll's last try: a failed send is thrown
+     * @return null when committed; after a failed send (the transaction aborted) the records to hold on the next try:
+     * none when one was refused as too large (the limit learned reduces it), else the first that failed in each
+     * partition
+     * @throws KafkaException a failed commit, a fatal failure, or a failed send on the last try
+     */
+    private Map<TopicPartition, Input> write(KafkaTransaction transaction, Plan plan, Consumer<?, ?> consumer,
+                                             boolean last) {
+        List<ProducerRecord<byte[], byte[]>> writes = plan.writes();
+        BatchWrite write = new RecordBatchWriter(record -> transaction.send(record, null)).writeAll(writes);
+        Exception failure = transaction.failure() != null ? transaction.failure()
+                : write.allWritten() ? null : write.failure(write.firstFailed());
+        if (failure != null) {
+            KafkaException aborted = abort(transaction, write.failedCount() + " of " + writes.size()
+                    + " records not written", failure);
+            if (last || KafkaTransaction.isFatal(aborted)) {
+                throw aborted;
+            }
+            Map<TopicPartition, Input> suspects = new LinkedHashMap<>();
+            boolean tooLarge = failure instanceof RecordTooLargeException;
+            for (int i = 0; i < writes.size(); i++) {
+                tooLarge |= write.failure(i) instanceof RecordTooLargeException;
+                if (!write.written(i)) {
+                    suspects.putIfAbsent(plan.sources().get(i).partition(), plan.sources().get(i));
+                }
+            }
+            // Too large: the others failed with it (one transaction); the limit learned is enough.
+            return tooLarge ? Map.of() : suspects;
+        }
+        try {
+            transaction.commit(plan.commit().offsets(), consumer.groupMetadata());
+        } catch (KafkaException e) {
+            throw abort(transaction, "the commit failed", e);
+        }
+        return null;
     }
 
     /** The record as it may be sent: itself, else its reduced dead letter, else null (it fits in no form). */
@@ -170,24 +235,33 @@ public final class TransactionalIngest {
      * reduced: a topic's limit may have been raised since it refused. Sent past the size check on purpose; a refusal
      * aborts only this transaction. Written: its partition's offset passes it and the records behind it.
      */
-    private void tryAlone(KafkaTransaction transaction, Held held, IngestCommit commit, Consumer<?, ?> consumer,
-                          Committed committed) {
+    private Exception tryAlone(KafkaTransaction transaction, Held held, IngestCommit commit, Consumer<?, ?> consumer,
+                               Committed committed) {
         List<ProducerRecord<byte[], byte[]>> forms = new ArrayList<>(2);
-        if (sizeOf(held.record()) <= transactions.maxRequestSize()) {
-            forms.add(held.record());
+        ProducerRecord<byte[], byte[]> fitting = fitting(held.record());
+        if (fitting != null) {
+            forms.add(fitting); // held as the first failure of its partition: maybe not its fault
+        } else {
+            if (sizeOf(held.record()) <= transactions.maxRequestSize()) {
+                forms.add(held.record());
+            }
+            forms.add(reduced(held.record()));
         }
-        forms.add(reduced(held.record()));
+        Exception last = null;
         for (ProducerRecord<byte[], byte[]> form : forms) {
             try {
                 transaction.producer().send(form).get();
             } catch (ExecutionException refused) {
                 LOG.debug("A held record of {}@{} still refused: {}", held.partition(), held.offset(),
                         refused.getCause().toString());
-                abortAlone(transaction, refused.getCause());
+                last = refused.getCause() instanceof Exception cause ? cause : refused;
+                abortAlone(transaction, last);
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw abort(transaction, "interrupted while writing a held record", e);
+            } catch (KafkaException e) {
+                throw abort(transaction, "a held record's send failed", e);
             }
             commit.written(held.partition(), held.offset());
             try {
@@ -196,8 +270,9 @@ public final class TransactionalIngest {
                 throw abort(transaction, "the commit of a held record failed", e);
             }
             committed.record(form);
-            return;
+            return null;
         }
+        return last;
     }
 
     private void abortAlone(KafkaTransaction transaction, Throwable cause) {
