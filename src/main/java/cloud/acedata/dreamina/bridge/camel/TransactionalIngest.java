@@ -50,6 +50,11 @@ import java.util.concurrent.ExecutionException;
 public final class TransactionalIngest {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalIngest.class);
+    /**
+     * Tries of one poll before its failure goes to the error policy: a record refused whole, then its reduced form
+     * refused too (each refusal teaches the topic's limit), then the poll without it.
+     */
+    private static final int ATTEMPTS = 3;
 
     /** One input record of the poll, where it was read. */
     public record Input(TopicPartition partition, long offset, ConsumerRecord<byte[], byte[]> record) {
@@ -95,14 +100,19 @@ public final class TransactionalIngest {
             inputs.forEach(input -> partitions.add(input.partition()));
             // read_committed: waits for offsets a transaction of this group's has in flight (KIP-447).
             Map<TopicPartition, OffsetAndMetadata> before = consumer.committed(partitions, timeout);
-            Plan plan = plan(inputs, before, Map.of());
-            Map<TopicPartition, Input> suspects = write(transactions.current(), plan, consumer, false);
-            if (suspects != null) {
-                // Once more: a record too large is now reduced (the refusal taught its topic's limit); a record
-                // that failed otherwise, the first of its partition, is held and tried alone below — so a wrong
-                // guess at which record failed costs only that.
+            // After a failed try, again: a record too large is then reduced (the refusal taught its topic's limit),
+            // or held when even its reduced form was refused; a record that failed otherwise, the first of its
+            // partition, is held and tried alone below — so a wrong guess at which record failed costs only that.
+            Map<TopicPartition, Input> suspects = new LinkedHashMap<>();
+            Plan plan = plan(inputs, before, suspects);
+            for (int attempt = 1; ; attempt++) {
+                Map<TopicPartition, Input> failed = write(transactions.current(), plan, consumer,
+                        attempt == ATTEMPTS);
+                if (failed == null) {
+                    break;
+                }
+                failed.forEach(suspects::putIfAbsent);
                 plan = plan(inputs, before, suspects);
-                write(transactions.current(), plan, consumer, true);
             }
             plan.writes().forEach(committed::record);
 

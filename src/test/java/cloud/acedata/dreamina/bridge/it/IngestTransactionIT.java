@@ -9,12 +9,16 @@ import cloud.acedata.dreamina.bridge.support.KafkaTestClient;
 import cloud.acedata.dreamina.bridge.support.LogRecorder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static cloud.acedata.dreamina.bridge.support.Waiting.within;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,6 +155,58 @@ class IngestTransactionIT extends BridgeTestSupport {
     }
 
     @Test
+    void aRecordThatFitsInNoFormHoldsItsPartitionTheRecordsBehindItAreWrittenOnceAndItLandsWholeOnceItFits()
+            throws Exception {
+        kafka.createTopic(topics.in(), 1);
+        // Too small for the dead letter of the big record in both its forms (the reduced one is some 600 bytes).
+        createTopic(topics.dlq(), 1, Map.of("max.message.bytes", "300"));
+        quietPollPath();
+        startBridge(settings);
+        byte[] big = ("{\"note\":\"" + "x".repeat(1_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        kafka.send(topics.in(), "big", big);
+        kafka.send(topics.in(), "v1", utf8(api.createTask(TaskScript.never()).id()));
+        kafka.send(topics.in(), "v2", utf8(api.createTask(TaskScript.never()).id()));
+
+        // The records behind the held one are written (once) while it holds the partition's offset.
+        List<ConsumerRecord<String, byte[]>> pending = kafka.awaitRecords(topics.pending(), 2, DEADLINE);
+        assertEquals(List.of("v1", "v2"), pending.stream().map(ConsumerRecord::key).sorted().toList());
+        assertEquals(Map.of(new TopicPartition(topics.in(), 0), 0L),
+                kafka.committedOffsets(topics.group(), topics.in()), "held at the big record");
+        OffsetAndMetadataView held = heldMetadata();
+        assertTrue(held.metadata().startsWith("ingest-written:"), "the records behind it named: " + held);
+        assertEquals(0, kafka.readAll(topics.dlq(), Duration.ofMillis(200)).size(), "nothing dead-lettered yet");
+
+        try (Admin admin = admin()) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.dlq()),
+                    List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048576"),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(topics.dlq(), 1, DEADLINE).get(0);
+        within(DEADLINE).alias("input offsets committed").until(() -> kafka.lag(topics.group(), topics.in()) == 0);
+
+        assertEquals("big", dead.key());
+        assertArrayEquals(big, dead.value(), "the whole record, now that it fits");
+        assertEquals("invalid_input", KafkaTestClient.header(dead, "dreamina.error.code"));
+        assertEquals(2, kafka.readAll(topics.pending(), QUIET).size(), "the records behind it not written twice");
+        assertEquals(1, kafka.readAll(topics.dlq(), QUIET).size());
+        report("a record that fits in no form (dead-letter topic 300 bytes): offset held at it, the 2 records behind "
+                + "it written once (commit metadata '" + held.metadata() + "'); the limit raised: the whole record "
+                + "dead-lettered, input lag 0, nothing twice");
+    }
+
+    /** The ingest group's commit of the input's partition 0 as the broker has it. */
+    private OffsetAndMetadataView heldMetadata() throws Exception {
+        try (Admin admin = admin()) {
+            var commit = admin.listConsumerGroupOffsets(topics.group()).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(new TopicPartition(topics.in(), 0));
+            return new OffsetAndMetadataView(commit.offset(), commit.metadata());
+        }
+    }
+
+    private record OffsetAndMetadataView(long offset, String metadata) {
+    }
+
+    @Test
     void aRestartedInstanceAbortsAtOnceWhatItsPredecessorLeftOpen() throws Exception {
         kafka.createTopic(topics.in(), 1);
         kafka.createTopic(topics.dlq(), 1);
@@ -202,9 +259,12 @@ class IngestTransactionIT extends BridgeTestSupport {
         settings.put("dreamina.poll.max-wait", "2h");
     }
 
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()));
+    }
+
     private static void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBroker.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
                     .get(30, TimeUnit.SECONDS);
         }

@@ -222,15 +222,42 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /**
-     * Records on {@code topic} that {@code groupId} has not committed past: end offset minus committed offset,
-     * summed over partitions. A partition the group never committed counts from its first retained record.
+     * Records on {@code topic} that {@code groupId} has not committed past, summed over partitions. A partition the
+     * group never committed counts from its first retained record. Records, not offsets: a topic written in Kafka
+     * transactions holds a commit marker after each transaction's records, which takes an offset but is no record
+     * (a group committed past its last record stays one offset short of the end) — so when the offsets differ, the
+     * records between are counted as a {@code read_committed} reader reads them.
      */
     public long lag(String groupId, String topic) {
         Map<TopicPartition, Long> committed = committedOffsets(groupId, topic);
         Map<TopicPartition, Long> start = offsets(topic, OffsetSpec.earliest());
-        return endOffsets(topic).entrySet().stream()
-                .mapToLong(e -> e.getValue() - committed.getOrDefault(e.getKey(), start.get(e.getKey())))
-                .sum();
+        Map<TopicPartition, Long> from = new HashMap<>();
+        endOffsets(topic).forEach((partition, end) -> {
+            long position = committed.getOrDefault(partition, start.get(partition));
+            if (position < end) {
+                from.put(partition, position);
+            }
+        });
+        return from.isEmpty() ? 0 : recordsFrom(from);
+    }
+
+    /** How many records a read_committed reader reads from these positions up to the partitions' stable ends. */
+    private long recordsFrom(Map<TopicPartition, Long> positions) {
+        try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
+            List<TopicPartition> partitions = new ArrayList<>(positions.keySet());
+            consumer.assign(partitions);
+            positions.forEach(consumer::seek);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, CALL_TIMEOUT);
+            long count = 0;
+            long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, CALL_TIMEOUT) < ends.get(p))) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("Could not read " + positions.keySet() + " up to " + ends);
+                }
+                count += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            return count;
+        }
     }
 
     @Override
