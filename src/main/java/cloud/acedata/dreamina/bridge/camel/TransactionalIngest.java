@@ -33,16 +33,19 @@ import java.util.concurrent.ExecutionException;
  * <ul>
  *   <li>A record too large to be written as it is is found <em>before</em> it is sent ({@link RecordSizeLimit}: the
  *   producer's {@code max.request.size}, and a topic's limit learned from the broker's first refusal — that refusal
- *   costs one abort) and dead-lettered in its reduced form in the same transaction: never an abort loop.</li>
+ *   costs one abort, and the poll is tried again at once) and dead-lettered in its reduced form in the same
+ *   transaction: never an abort loop.</li>
  *   <li>A record that fits in no form (a dead-letter topic too small even for the reduced dead letter) holds its
  *   partition: the transaction commits the rest of the poll, the partition's offset stays on that record, and the
  *   records behind it are named in the commit's metadata ({@link WrittenBeyond}) so that no one writes them again.
  *   Then the held record is tried in a transaction of its own (the topic may accept it now: an operator raised its
- *   limit) and, when it is refused still, the batch fails as too large and the consumer reads the partition again
- *   from its offset.</li>
- *   <li>Any other failed send, or a failed commit: the transaction is aborted (nothing of it is visible to a
- *   {@code read_committed} reader, the offsets do not move) and a {@link KafkaException} goes to the error policy,
- *   which retries the batch.</li>
+ *   limit) and, when it is refused still, the batch fails and the consumer reads the partition again from its
+ *   offset.</li>
+ *   <li>Any other failed send: the transaction is aborted (nothing of it is visible to a {@code read_committed}
+ *   reader) and the poll tried again at once with the first failed record of each partition held as above — a
+ *   wrong guess costs one small transaction. At most three tries per poll; then, or when the commit
+ *   itself fails, the transaction is aborted and a {@link KafkaException} goes to the error policy, which retries
+ *   the batch.</li>
  *   <li>Fenced (a newer producer of the same transactional id) or refused (no transactional ACL, transactions not
  *   supported): the producer is closed, said in one line, and the failure rethrown; the next batch opens a new one.</li>
  * </ul>
