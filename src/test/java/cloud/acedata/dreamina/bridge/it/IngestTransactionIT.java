@@ -219,7 +219,8 @@ class IngestTransactionIT extends BridgeTestSupport {
         settings.put("dreamina.delivery.transaction-timeout", "15m");
         String transactionalId = topics.group() + "." + instance + ".ingest-0";
 
-        // The predecessor: the same transactional id, a transaction left open with a record in it (a crash).
+        // The predecessor: the same transactional id, a transaction left open with a record in every pending
+        // partition (a crash): whatever the bridge writes lands behind it.
         KafkaProducer<String, byte[]> predecessor = own(new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
@@ -227,8 +228,10 @@ class IngestTransactionIT extends BridgeTestSupport {
                 new StringSerializer(), new ByteArraySerializer()));
         predecessor.initTransactions();
         predecessor.beginTransaction();
-        predecessor.send(new ProducerRecord<>(topics.pending(), 0, "ghost", utf8("left open"))).get(30,
-                TimeUnit.SECONDS);
+        for (int partition = 0; partition < 3; partition++) {
+            predecessor.send(new ProducerRecord<>(topics.pending(), partition, "ghost", utf8("left open")))
+                    .get(30, TimeUnit.SECONDS);
+        }
 
         SimulatedTask task = api.createTask(TaskScript.never());
         kafka.send(topics.in(), "after-restart", utf8(task.id()));
