@@ -87,11 +87,6 @@ public final class IngestTransactions extends ServiceSupport {
         close(slots.slotOf(Thread.currentThread()).slot());
     }
 
-    /** Producers open now. */
-    public int openCount() {
-        return open.size();
-    }
-
     @Override
     protected void doStart() {
         limits = new RecordSizeLimit(maxRequestSize.getAsInt());
