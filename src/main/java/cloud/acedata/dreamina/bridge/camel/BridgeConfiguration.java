@@ -80,7 +80,15 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.addService(recordWriter);
         TaskIntake intake = new TaskIntake(new TaskReferenceParser(), settings.pollInterval(), settings.maxWait(),
                 clock, settings.pendingTopic(), settings.deadLetterTopic());
-        registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead(), deadLetterCode -> {
+        KafkaClients ingestClients = new KafkaClients(context);
+        IngestTransactions ingestTransactions = new IngestTransactions(delivery,
+                id -> ingestClients.transactionalProducer(id, delivery.transactionTimeout()),
+                ingestClients::maxRequestSize);
+        if (delivery.exactlyOnce()) {
+            context.addService(ingestTransactions);
+        }
+        registry.bind("ingestPoll", new IngestPoll(intake, recordWriter, new WrittenAhead(),
+                delivery.exactlyOnce() ? new TransactionalIngest(intake, ingestTransactions) : null, deadLetterCode -> {
             observe.metrics().ingested(deadLetterCode == null ? "accepted" : "invalid");
             if (deadLetterCode != null) {
                 observe.metrics().deadLettered(deadLetterCode);

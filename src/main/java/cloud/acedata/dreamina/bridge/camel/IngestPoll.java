@@ -44,6 +44,10 @@ import java.util.Set;
  *
  * <p>Records of partitions this consumer no longer owns (taken away by a rebalance while the batch waited) are
  * neither written nor committed: their new owner reads them from the committed offset.
+ *
+ * <p>That is at least once ({@code dreamina.delivery.guarantee=at-least-once}). Under exactly-once the poll's records
+ * and its offsets are one Kafka transaction instead ({@link TransactionalIngest}): no commitSync, and no written-ahead
+ * memory — what a committed transaction wrote behind a held record is named in the commit's metadata.
  */
 public final class IngestPoll {
 
@@ -61,18 +65,34 @@ public final class IngestPoll {
     private final TaskIntake intake;
     private final BatchWriterService writer;
     private final WrittenAhead writtenAhead;
+    private final TransactionalIngest transactional;
     private final Written written;
 
+    /** At least once: the writes acknowledged, then the offsets committed. */
     public IngestPoll(TaskIntake intake, BatchWriterService writer, WrittenAhead writtenAhead, Written written) {
+        this(intake, writer, writtenAhead, null, written);
+    }
+
+    /**
+     * @param transactional exactly once: each poll one transaction ({@link TransactionalIngest}); null: at least once
+     *                      ({@code writer} and {@code writtenAhead})
+     */
+    public IngestPoll(TaskIntake intake, BatchWriterService writer, WrittenAhead writtenAhead,
+                      TransactionalIngest transactional, Written written) {
         this.intake = intake;
         this.writer = writer;
         this.writtenAhead = writtenAhead;
+        this.transactional = transactional;
         this.written = written;
     }
 
     public void ingest(Exchange batch) {
         List<?> exchanges = batch.getMessage().getBody(List.class);
         if (exchanges == null || exchanges.isEmpty()) {
+            return;
+        }
+        if (transactional != null) {
+            ingestInTransaction(exchanges);
             return;
         }
         BitSet writtenBefore = batch.getProperty(WRITTEN, BitSet.class);
@@ -129,19 +149,39 @@ public final class IngestPoll {
 
         for (int i = 0; i < intakes.size(); i++) {
             if (write.written(i)) {
-                ProducerRecord<byte[], byte[]> record = write.replacement(i) != null ? write.replacement(i)
-                        : intakes.get(i).record();
-                String deadLetterCode = header(record, BridgeHeaders.ERROR_CODE);
-                written.record(deadLetterCode);
-                if (deadLetterCode != null) {
-                    logDeadLetter(record);
-                }
+                report(write.replacement(i) != null ? write.replacement(i) : intakes.get(i).record());
             }
         }
         if (!write.allWritten()) {
             Exception failure = write.failure(write.firstFailed());
             throw new KafkaException(write.failedCount() + " of " + records.size() + " input records not written; "
                     + "offsets held at " + commitOffsets + "; first failure: " + failure, failure);
+        }
+    }
+
+    /** Exactly once: the poll's records of owned partitions and its offsets in one transaction. */
+    private void ingestInTransaction(List<?> exchanges) {
+        DefaultKafkaManualCommit first = manualCommit(((Exchange) exchanges.get(0)).getMessage());
+        Consumer<?, ?> consumer = first.getCamelExchangePayload().consumer;
+        Set<TopicPartition> owned = consumer.assignment();
+        List<TransactionalIngest.Input> inputs = new ArrayList<>(exchanges.size());
+        for (Object exchange : exchanges) {
+            Message message = ((Exchange) exchange).getMessage();
+            DefaultKafkaManualCommit commit = manualCommit(message);
+            if (owned.contains(commit.getPartition())) { // else its new owner reads it from the committed offset
+                inputs.add(new TransactionalIngest.Input(commit.getPartition(), commit.getRecordOffset(),
+                        inputRecord(message, commit.getPartition(), commit.getRecordOffset())));
+            }
+        }
+        transactional.ingest(inputs, consumer, Duration.ofMillis(first.getCommitTimeout()), this::report);
+    }
+
+    /** A record written (its transaction committed, or acknowledged): counted, and a dead letter logged. */
+    private void report(ProducerRecord<byte[], byte[]> record) {
+        String deadLetterCode = header(record, BridgeHeaders.ERROR_CODE);
+        written.record(deadLetterCode);
+        if (deadLetterCode != null) {
+            logDeadLetter(record);
         }
     }
 

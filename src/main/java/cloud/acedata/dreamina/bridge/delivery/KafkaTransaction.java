@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -47,6 +48,8 @@ public final class KafkaTransaction implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Object beginning = new Object();
     private volatile boolean begun;
+    /** How many transactions this producer has ended: which one a send belongs to. */
+    private final AtomicLong transactions = new AtomicLong();
 
     private KafkaTransaction(Producer<byte[], byte[]> producer, RecordSizeLimit limits) {
         this.producer = producer;
@@ -78,13 +81,15 @@ public final class KafkaTransaction implements AutoCloseable {
             return CompletableFuture.failedFuture(tooLarge);
         }
         wrote.set(true);
+        long sentIn = transactions.get();
         try {
             begin();
             return producer.send(record, (metadata, exception) -> {
-                // Only the first failure of a transaction is this record's own: once it failed, the producer fails
-                // every record still waiting with that same exception (learning from those would refuse records of
-                // other topics that fit).
-                if (exception != null && failure.compareAndSet(null, exception)
+                // Only the transaction's first failure tells about its own record: once it has failed, the producer
+                // fails every batch still queued with that same exception (a RecordTooLargeException for records
+                // of any size, on any topic), and learning a limit from those would shrink it to nothing.
+                // A late answer for a transaction already aborted says nothing about the open one.
+                if (exception != null && sentIn == transactions.get() && failure.compareAndSet(null, exception)
                         && exception instanceof RecordTooLargeException) {
                     limits.refused(record.topic(), size);
                 }
@@ -150,6 +155,7 @@ public final class KafkaTransaction implements AutoCloseable {
     }
 
     private void next() {
+        transactions.incrementAndGet();
         wrote.set(false);
         failure.set(null);
         begun = false;

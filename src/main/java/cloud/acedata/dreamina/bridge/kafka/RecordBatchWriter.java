@@ -26,10 +26,20 @@ import java.util.function.BiFunction;
  */
 public final class RecordBatchWriter {
 
-    private final Producer<byte[], byte[]> producer;
+    /** Hands one record to Kafka: a producer's send, or a transaction's. */
+    @FunctionalInterface
+    public interface Sender {
+        Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record);
+    }
+
+    private final Sender producer;
 
     public RecordBatchWriter(Producer<byte[], byte[]> producer) {
-        this.producer = producer;
+        this(producer::send);
+    }
+
+    public RecordBatchWriter(Sender sender) {
+        this.producer = sender;
     }
 
     /**

@@ -223,7 +223,9 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /**
      * Records on {@code topic} that {@code groupId} has not committed past: end offset minus committed offset,
-     * summed over partitions. A partition the group never committed counts from its first retained record.
+     * summed over partitions. A partition the group never committed counts from its first retained record. Offsets,
+     * as the bridge's own in-flight metric counts them: under exactly-once a transaction's commit marker takes an
+     * offset, and the bridge commits past the markers its consumer passed (a lag stuck at 1 is a defect).
      */
     public long lag(String groupId, String topic) {
         Map<TopicPartition, Long> committed = committedOffsets(groupId, topic);
