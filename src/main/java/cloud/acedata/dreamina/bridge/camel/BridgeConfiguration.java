@@ -58,7 +58,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
             // The routes' kafka: endpoints write into the poll path's transaction (README "Exactly once").
             KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
             kafka.setKafkaClientFactory(new RouteProducerFactory(kafka.getKafkaClientFactory(), routeTransaction));
-            PollTransactions pollTransactions = new PollTransactions(context, delivery);
+            PollTransactions pollTransactions = new PollTransactions(context, delivery, observe.transactionEvents());
             context.getRegistry().bind("pollTransactions", pollTransactions);
             context.addService(pollTransactions);
         }
@@ -83,7 +83,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         KafkaClients ingestClients = new KafkaClients(context);
         IngestTransactions ingestTransactions = new IngestTransactions(delivery,
                 id -> ingestClients.transactionalProducer(id, delivery.transactionTimeout()),
-                ingestClients::maxRequestSize);
+                ingestClients::maxRequestSize, observe.transactionEvents());
         if (delivery.exactlyOnce()) {
             context.addService(ingestTransactions);
         }

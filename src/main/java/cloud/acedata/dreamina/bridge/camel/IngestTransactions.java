@@ -2,6 +2,7 @@ package cloud.acedata.dreamina.bridge.camel;
 
 import cloud.acedata.dreamina.bridge.config.DeliverySettings;
 import cloud.acedata.dreamina.bridge.delivery.KafkaTransaction;
+import cloud.acedata.dreamina.bridge.delivery.TransactionEvents;
 import cloud.acedata.dreamina.bridge.delivery.RecordSizeLimit;
 import cloud.acedata.dreamina.bridge.delivery.Slots;
 import org.apache.camel.support.service.ServiceSupport;
@@ -28,6 +29,7 @@ public final class IngestTransactions extends ServiceSupport {
     private final DeliverySettings delivery;
     private final Function<String, Producer<byte[], byte[]>> producers;
     private final IntSupplier maxRequestSize;
+    private final TransactionEvents events;
     private final Slots<Thread> slots = new Slots<>(Thread::isAlive);
     private final Map<Integer, KafkaTransaction> open = new ConcurrentHashMap<>();
     private volatile RecordSizeLimit limits;
@@ -38,6 +40,13 @@ public final class IngestTransactions extends ServiceSupport {
      */
     public IngestTransactions(DeliverySettings delivery, Function<String, Producer<byte[], byte[]>> producers,
                               IntSupplier maxRequestSize) {
+        this(delivery, producers, maxRequestSize, TransactionEvents.NONE);
+    }
+
+    /** @param events told of each ingest transaction committed or aborted (the metrics) */
+    public IngestTransactions(DeliverySettings delivery, Function<String, Producer<byte[], byte[]>> producers,
+                              IntSupplier maxRequestSize, TransactionEvents events) {
+        this.events = events;
         this.delivery = delivery;
         this.producers = producers;
         this.maxRequestSize = maxRequestSize;
@@ -61,7 +70,7 @@ public final class IngestTransactions extends ServiceSupport {
         KafkaTransaction transaction = open.get(taken.slot());
         if (transaction == null) {
             String id = transactionalId(taken.slot());
-            transaction = KafkaTransaction.open(producers.apply(id), sizeLimit);
+            transaction = KafkaTransaction.open(producers.apply(id), sizeLimit, events, "ingest");
             open.put(taken.slot(), transaction);
             LOG.debug("Ingest transactions of {} on {}", Thread.currentThread().getName(), id);
         }

@@ -4,6 +4,7 @@ import cloud.acedata.dreamina.bridge.config.DeliverySettings;
 import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.delivery.KafkaTransaction;
 import cloud.acedata.dreamina.bridge.delivery.RecordSizeLimit;
+import cloud.acedata.dreamina.bridge.delivery.TransactionEvents;
 import cloud.acedata.dreamina.bridge.kafka.KafkaClients;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -23,11 +24,13 @@ public final class PollTransactions extends ServiceSupport implements Supplier<K
 
     private final CamelContext context;
     private final DeliverySettings delivery;
+    private final TransactionEvents events;
     private KafkaTransaction prepared;
 
-    public PollTransactions(CamelContext context, DeliverySettings delivery) {
+    public PollTransactions(CamelContext context, DeliverySettings delivery, TransactionEvents events) {
         this.context = context;
         this.delivery = delivery;
+        this.events = events;
     }
 
     /** Opens the first transaction's producer now (registering its id with the broker). */
@@ -50,7 +53,7 @@ public final class PollTransactions extends ServiceSupport implements Supplier<K
         String id = delivery.transactionalId("pending");
         try {
             return KafkaTransaction.open(clients.transactionalProducer(id, delivery.transactionTimeout()),
-                    new RecordSizeLimit(clients.maxRequestSize()));
+                    new RecordSizeLimit(clients.maxRequestSize()), events, "poll");
         } catch (TimeoutException e) {
             throw new SettingException("dreamina.delivery.guarantee", "is exactly-once but no transaction "
                     + "coordinator answered for transactional id '" + id + "' (" + e.getMessage() + "): does the "

@@ -104,7 +104,7 @@ public final class SchedulerLifecycle extends LifecycleStrategySupport implement
                 delivery.exactlyOnce() ? new PendingTaskScheduler.Delivery(
                         context.getRegistry().lookupByNameAndType("pollTransactions", PollTransactions.class),
                         context.getRegistry().lookupByNameAndType("routeTransaction", RouteTransaction.class),
-                        delivery.commitInterval(), observe.transactionEvents()) : null);
+                        delivery.commitInterval()) : null);
         scheduler.start();
     }
 

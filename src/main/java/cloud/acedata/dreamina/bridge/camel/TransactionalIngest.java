@@ -263,7 +263,7 @@ public final class TransactionalIngest {
         Exception last = null;
         for (ProducerRecord<byte[], byte[]> form : forms) {
             try {
-                transaction.producer().send(form).get();
+                transaction.sendUnchecked(form).get();
             } catch (ExecutionException refused) {
                 LOG.debug("A held record of {}@{} still refused: {}", held.partition(), held.offset(),
                         refused.getCause().toString());

@@ -51,9 +51,15 @@ public final class KafkaTransaction implements AutoCloseable {
     /** How many transactions this producer has ended: which one a send belongs to. */
     private final AtomicLong transactions = new AtomicLong();
 
-    private KafkaTransaction(Producer<byte[], byte[]> producer, RecordSizeLimit limits) {
+    private final TransactionEvents events;
+    private final String hop;
+
+    private KafkaTransaction(Producer<byte[], byte[]> producer, RecordSizeLimit limits, TransactionEvents events,
+                             String hop) {
         this.producer = producer;
         this.limits = limits;
+        this.events = events;
+        this.hop = hop;
     }
 
     /**
@@ -61,13 +67,19 @@ public final class KafkaTransaction implements AutoCloseable {
      * same id left open and fences it.
      */
     public static KafkaTransaction open(Producer<byte[], byte[]> producer, RecordSizeLimit limits) {
+        return open(producer, limits, TransactionEvents.NONE, "");
+    }
+
+    /** @param events told of each transaction of this {@code hop} committed or aborted (the metrics) */
+    public static KafkaTransaction open(Producer<byte[], byte[]> producer, RecordSizeLimit limits,
+                                        TransactionEvents events, String hop) {
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             throw e;
         }
-        return new KafkaTransaction(producer, limits);
+        return new KafkaTransaction(producer, limits, events, hop);
     }
 
     /** Sends a record in the open transaction; a record too large fails at once, leaving the transaction clean. */
@@ -103,6 +115,16 @@ public final class KafkaTransaction implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a record in the open transaction past the size check: a probe of whether a topic now takes a record it
+     * refused before (its limit may have been raised). A refusal spoils the transaction: abort it.
+     */
+    public Future<RecordMetadata> sendUnchecked(ProducerRecord<byte[], byte[]> record) {
+        wrote.set(true);
+        begin();
+        return producer.send(record);
+    }
+
     /** Whether anything was sent in the open transaction. */
     public boolean wrote() {
         return wrote.get();
@@ -133,14 +155,19 @@ public final class KafkaTransaction implements AutoCloseable {
         }
         producer.commitTransaction();
         next();
+        events.committed(hop);
     }
 
     /** Aborts the open transaction — none of its writes will be seen by a read_committed consumer — and begins the next. */
     public void abort() {
-        if (begun) {
+        boolean aborted = begun;
+        if (aborted) {
             producer.abortTransaction();
         }
         next();
+        if (aborted) {
+            events.aborted(hop);
+        }
     }
 
     private void begin() {

@@ -3,7 +3,6 @@ package cloud.acedata.dreamina.bridge.schedule;
 import cloud.acedata.dreamina.bridge.api.Backoff;
 import cloud.acedata.dreamina.bridge.delivery.KafkaTransaction;
 import cloud.acedata.dreamina.bridge.delivery.RouteTransaction;
-import cloud.acedata.dreamina.bridge.delivery.TransactionEvents;
 import cloud.acedata.dreamina.bridge.delivery.TransactionGate;
 import cloud.acedata.dreamina.bridge.task.ClockSkew;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
@@ -144,12 +143,8 @@ public final class PendingTaskScheduler implements Runnable {
      * transactional producer whose id stays the same across runs), which the routes reach through {@code routes};
      * commits every {@code commitInterval}.
      */
-    public record Delivery(Supplier<KafkaTransaction> transactions, RouteTransaction routes, Duration commitInterval,
-                           TransactionEvents events) {
+    public record Delivery(Supplier<KafkaTransaction> transactions, RouteTransaction routes, Duration commitInterval) {
     }
-
-    /** The hop name of the scheduler's transactions in {@link TransactionEvents}. */
-    public static final String HOP = "poll";
 
     /** The transaction cannot go on: fenced by a newer instance with the same id, or refused by the broker. */
     public static final class TransactionEnded extends RuntimeException {
@@ -578,7 +573,6 @@ public final class PendingTaskScheduler implements Runnable {
             Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
             commits.forEach(c -> offsets.put(c.partition(), new OffsetAndMetadata(c.offset(), c.metadata())));
             transaction.commit(offsets, consumer.groupMetadata());
-            delivery.events().committed(HOP);
             commits.forEach(records::acknowledged);
             return true;
         } catch (DoneOffsets.Overflow e) {
@@ -634,7 +628,6 @@ public final class PendingTaskScheduler implements Runnable {
     private void rewind(String why) {
         try {
             transaction.abort();
-            delivery.events().aborted(HOP);
         } catch (KafkaException e) {
             ended(e);
             throw e;
