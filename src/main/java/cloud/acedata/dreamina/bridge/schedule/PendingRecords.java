@@ -398,17 +398,6 @@ final class PendingRecords {
         return !writeBacks.isEmpty();
     }
 
-    /** The partitions whose ledgers hold {@code limit} records or more (waiting, in flight, done beyond the commit). */
-    Set<TopicPartition> holdingAtLeast(int limit) {
-        Set<TopicPartition> full = new HashSet<>();
-        ledgers.forEach((partition, ledger) -> {
-            if (ledger.size() >= limit) {
-                full.add(partition);
-            }
-        });
-        return full;
-    }
-
     /** Tasks waiting here (for a request or a write-back). */
     int waiting() {
         return ready.size() + writeBacks.size();

@@ -77,10 +77,12 @@ public final class PendingTaskScheduler implements Runnable {
     /** How often the running loop commits what changed (Kafka Streams commits every 100 ms under exactly-once). */
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
     /**
-     * Under exactly-once, a partition whose ledger holds this many records is not read further until its commit
-     * moves: the records done beyond a commit must all fit in its metadata ({@link DoneOffsets}), never be left out.
+     * Under exactly-once, a partition whose last commit's metadata was longer than this is not read further until a
+     * commit's is shorter again: the records done beyond a commit must all fit in its metadata ({@link DoneOffsets},
+     * at most {@value DoneOffsets#MAX_CHARS} characters), never be left out. Half the room: what one commit interval
+     * adds stays far below the rest, and metadata that would still not fit aborts the transaction.
      */
-    static final int LEDGER_LIMIT = 250;
+    static final int HOLD_READING_AT = DoneOffsets.MAX_CHARS / 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingTaskScheduler.class);
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
@@ -109,6 +111,8 @@ public final class PendingTaskScheduler implements Runnable {
     private final TransactionGate gate = new TransactionGate();
     /** This run's transaction (exactly-once). */
     private KafkaTransaction transaction;
+    /** Exactly-once: the partitions not read further while their commit metadata is long ({@link #HOLD_READING_AT}). */
+    private final Set<TopicPartition> heavy = new HashSet<>();
 
     // Used by the scheduler's thread only (KafkaConsumer is not thread-safe), unless noted.
     private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
@@ -462,7 +466,8 @@ public final class PendingTaskScheduler implements Runnable {
         boolean full = waiting >= 2 * settings.batchSize() * settings.maxInFlight() + settings.batchSize() * 4;
         Set<TopicPartition> waits = records.paused(now);
         if (transaction != null) {
-            waits.addAll(records.holdingAtLeast(LEDGER_LIMIT));
+            heavy.retainAll(records.partitions());
+            waits.addAll(heavy);
         }
         Set<TopicPartition> pause = new HashSet<>();
         for (TopicPartition partition : consumer.assignment()) {
@@ -574,6 +579,13 @@ public final class PendingTaskScheduler implements Runnable {
             commits.forEach(c -> offsets.put(c.partition(), new OffsetAndMetadata(c.offset(), c.metadata())));
             transaction.commit(offsets, consumer.groupMetadata());
             commits.forEach(records::acknowledged);
+            for (PendingRecords.Commit commit : commits) {
+                if (commit.metadata().length() > HOLD_READING_AT) {
+                    heavy.add(commit.partition());
+                } else {
+                    heavy.remove(commit.partition());
+                }
+            }
             return true;
         } catch (DoneOffsets.Overflow e) {
             rewind(e.getMessage());
@@ -633,6 +645,7 @@ public final class PendingTaskScheduler implements Runnable {
             throw e;
         }
         Set<TopicPartition> owned = records.partitions();
+        heavy.clear();
         records.giveUp(owned);
         records.forget(owned);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
