@@ -136,8 +136,8 @@ public final class KafkaTransaction implements AutoCloseable {
     }
 
     /**
-     * Commits the open transaction with {@code offsets} of the group {@code group} (none: only the writes), then
-     * begins the next one.
+     * Commits the open transaction with {@code offsets} of the group {@code group} (none: only the writes); nothing
+     * when no transaction began and there are no offsets. The next write begins the next one.
      *
      * @throws KafkaException when the commit failed: {@link #isFatal fatal}, or to be {@link #abort aborted}
      */
@@ -158,7 +158,10 @@ public final class KafkaTransaction implements AutoCloseable {
         events.committed(hop);
     }
 
-    /** Aborts the open transaction — none of its writes will be seen by a read_committed consumer — and begins the next. */
+    /**
+     * Aborts the open transaction, if one began: none of its writes will be seen by a read_committed consumer. The
+     * next write begins the next one.
+     */
     public void abort() {
         boolean aborted = begun;
         if (aborted) {

@@ -9,12 +9,16 @@ public final class RouteTransaction {
 
     private volatile KafkaTransaction current;
 
-    /** The transaction the routes write into; fails when none is open (no scheduler run, or the route was called outside a batch of it). */
+    /**
+     * The transaction the routes write into; fails when none is open (no scheduler run, or the route was called
+     * outside a batch of it).
+     */
     public KafkaTransaction current() {
         KafkaTransaction transaction = current;
         if (transaction == null) {
             throw new IllegalStateException("no transaction of the pending-task scheduler is open: under "
-                    + "dreamina.delivery.guarantee=exactly-once the routes' kafka: endpoints write only for its batches");
+                    + "dreamina.delivery.guarantee=exactly-once the routes' kafka: endpoints write only for its "
+                    + "batches");
         }
         return transaction;
     }

@@ -628,7 +628,8 @@ public final class PendingTaskScheduler implements Runnable {
         }
         if (KafkaTransaction.isRefused(e)) {
             throw new TransactionEnded("The broker refuses the bridge's transactions (" + e + "): grant the "
-                    + "transactional-id ACLs (README \"Kafka security\") or set dreamina.delivery.guarantee=at-least-once", e);
+                    + "transactional-id ACLs (README \"Kafka security\") or set "
+                    + "dreamina.delivery.guarantee=at-least-once", e);
         }
     }
 
