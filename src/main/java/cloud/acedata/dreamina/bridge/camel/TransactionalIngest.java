@@ -214,15 +214,15 @@ public final class TransactionalIngest {
     /** The record as it may be sent: itself, else its reduced dead letter, else null (it fits in no form). */
     private ProducerRecord<byte[], byte[]> fitting(ProducerRecord<byte[], byte[]> record) {
         RecordSizeLimit limits = transactions.limits();
-        if (limits.fits(record.topic(), sizeOf(record))) {
+        if (limits.fits(record.topic(), RecordSizeLimit.sizeOf(record))) {
             return record;
         }
         ProducerRecord<byte[], byte[]> reduced = reduced(record);
-        return limits.fits(reduced.topic(), sizeOf(reduced)) ? reduced : null;
+        return limits.fits(reduced.topic(), RecordSizeLimit.sizeOf(reduced)) ? reduced : null;
     }
 
     private ProducerRecord<byte[], byte[]> reduced(ProducerRecord<byte[], byte[]> record) {
-        int size = sizeOf(record);
+        int size = RecordSizeLimit.sizeOf(record);
         return intake.reducedDeadLetter(record,
                 new RecordTooLargeException(transactions.limits().why(record.topic(), size)));
     }
@@ -255,7 +255,7 @@ public final class TransactionalIngest {
         if (fitting != null) {
             forms.add(fitting); // held as the first failure of its partition: maybe not its fault
         } else {
-            if (sizeOf(held.record()) <= transactions.maxRequestSize()) {
+            if (RecordSizeLimit.sizeOf(held.record()) <= transactions.maxRequestSize()) {
                 forms.add(held.record());
             }
             forms.add(reduced(held.record()));
@@ -310,9 +310,5 @@ public final class TransactionalIngest {
         return cause instanceof KafkaException kafka && KafkaTransaction.isFatal(kafka) ? kafka
                 : new KafkaException("Ingest transaction aborted, the poll is written again: " + what + ": " + cause,
                 cause);
-    }
-
-    private static int sizeOf(ProducerRecord<byte[], byte[]> record) {
-        return RecordSizeLimit.sizeOf(record.key(), record.value(), record.headers().toArray());
     }
 }

@@ -84,7 +84,7 @@ public final class KafkaTransaction implements AutoCloseable {
 
     /** Sends a record in the open transaction; a record too large fails at once, leaving the transaction clean. */
     public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-        int size = RecordSizeLimit.sizeOf(record.key(), record.value(), record.headers().toArray());
+        int size = RecordSizeLimit.sizeOf(record);
         if (!limits.fits(record.topic(), size)) {
             RecordTooLargeException tooLarge = new RecordTooLargeException(limits.why(record.topic(), size));
             if (callback != null) {

@@ -1,5 +1,6 @@
 package cloud.acedata.dreamina.bridge.delivery;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,11 @@ public final class RecordSizeLimit {
             size += VARINT + header.key().getBytes(StandardCharsets.UTF_8).length + VARINT + length(header.value());
         }
         return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    /** The upper bound of {@code record}'s size as written. */
+    public static int sizeOf(ProducerRecord<byte[], byte[]> record) {
+        return sizeOf(record.key(), record.value(), record.headers().toArray());
     }
 
     /** Whether a record of {@code size} bytes may be sent to {@code topic}. */

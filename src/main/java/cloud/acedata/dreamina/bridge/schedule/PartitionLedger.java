@@ -218,6 +218,11 @@ final class PartitionLedger {
         }
     }
 
+    /** How long the metadata of the last acknowledged commit (or of the commit this epoch started from) is. */
+    int acknowledgedMetadataLength() {
+        return acknowledgedMetadata.length();
+    }
+
     /** The offset of the last acknowledged commit, -1 before any. */
     long acknowledgedOffset() {
         return acknowledged;

@@ -181,6 +181,17 @@ final class PendingRecords {
         return paused;
     }
 
+    /** The partitions whose last acknowledged commit carries more than {@code chars} characters of metadata. */
+    Set<TopicPartition> withMetadataLongerThan(int chars) {
+        Set<TopicPartition> heavy = new HashSet<>();
+        ledgers.forEach((partition, ledger) -> {
+            if (ledger.acknowledgedMetadataLength() > chars) {
+                heavy.add(partition);
+            }
+        });
+        return heavy;
+    }
+
     // ---- dispatch ----
 
     /**

@@ -111,8 +111,6 @@ public final class PendingTaskScheduler implements Runnable {
     private final TransactionGate gate = new TransactionGate();
     /** This run's transaction (exactly-once). */
     private KafkaTransaction transaction;
-    /** Exactly-once: the partitions not read further while their commit metadata is long ({@link #HOLD_READING_AT}). */
-    private final Set<TopicPartition> heavy = new HashSet<>();
 
     // Used by the scheduler's thread only (KafkaConsumer is not thread-safe), unless noted.
     private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
@@ -466,8 +464,7 @@ public final class PendingTaskScheduler implements Runnable {
         boolean full = waiting >= 2 * settings.batchSize() * settings.maxInFlight() + settings.batchSize() * 4;
         Set<TopicPartition> waits = records.paused(now);
         if (transaction != null) {
-            heavy.retainAll(records.partitions());
-            waits.addAll(heavy);
+            waits.addAll(records.withMetadataLongerThan(HOLD_READING_AT));
         }
         Set<TopicPartition> pause = new HashSet<>();
         for (TopicPartition partition : consumer.assignment()) {
@@ -579,13 +576,6 @@ public final class PendingTaskScheduler implements Runnable {
             commits.forEach(c -> offsets.put(c.partition(), new OffsetAndMetadata(c.offset(), c.metadata())));
             transaction.commit(offsets, consumer.groupMetadata());
             commits.forEach(records::acknowledged);
-            for (PendingRecords.Commit commit : commits) {
-                if (commit.metadata().length() > HOLD_READING_AT) {
-                    heavy.add(commit.partition());
-                } else {
-                    heavy.remove(commit.partition());
-                }
-            }
             return true;
         } catch (DoneOffsets.Overflow e) {
             rewind(e.getMessage());
@@ -646,7 +636,6 @@ public final class PendingTaskScheduler implements Runnable {
             throw e;
         }
         Set<TopicPartition> owned = records.partitions();
-        heavy.clear();
         records.giveUp(owned);
         records.forget(owned);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);

@@ -149,4 +149,13 @@ class PartitionLedgerTest {
         ledger.readUpTo(3);
         assertEquals(0, ledger.commitPoint(), "record 0 still waits");
     }
+
+    /** What exactly-once's back-pressure reads: the metadata the broker holds for the partition now. */
+    @Test
+    void theAcknowledgedMetadataIsTheInheritedOneUntilACommitOfThisEpochIsAcknowledged() {
+        PartitionLedger ledger = new PartitionLedger(P0, 1, "me", 10, "d1:2", List.of(12L));
+        assertEquals(4, ledger.acknowledgedMetadataLength());
+        ledger.acknowledged(13, "");
+        assertEquals(0, ledger.acknowledgedMetadataLength());
+    }
 }
