@@ -197,21 +197,28 @@ public final class TaskPoller {
     }
 
     /**
-     * Waits until a request may go out: the gate open, then the rate limit.
+     * Waits until a request may go out: the gate open, then the rate limit, then the gate open still. The wait for
+     * the rate limit can be a whole refill period (17 ms at 60 requests/s); a 429 or an outage another request met
+     * meanwhile closed the gate, and this request must not go out behind it.
      *
      * @return when the request is sent (the gate judges its answer by that: a success counts from when it was sent)
      */
     private Instant awaitTurn() {
-        if (!gate.isOpen()) {
-            throw new ApiUnavailableException("waiting for the API to be available again", gate.openAt());
-        }
+        requireOpenGate();
         try {
             rateLimiter.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiUnavailableException("interrupted while waiting for the rate limit", clock.instant());
         }
+        requireOpenGate();
         return clock.instant();
+    }
+
+    private void requireOpenGate() {
+        if (!gate.isOpen()) {
+            throw new ApiUnavailableException("waiting for the API to be available again", gate.openAt());
+        }
     }
 
     /** Sends a request whose turn came at {@code sentAt} ({@link #awaitTurn}). */

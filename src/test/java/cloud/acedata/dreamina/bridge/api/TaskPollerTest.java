@@ -27,6 +27,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -742,6 +743,35 @@ class TaskPollerTest {
         api.answer(200, batch(detail(ID_A, "tr-a", "done", VIDEO)));
         assertEquals(Destination.OUTPUT, poller.poll(List.of(task(ID_A))).get(0).destination());
         assertEquals(3, api.requests.size());
+    }
+
+    @Test
+    void aGateClosedWhileARequestWaitsForTheRateLimitHoldsThatRequestBack() throws InterruptedException {
+        // One request a second on a clock that moves only while a request waits its turn. While this poll waits,
+        // another request meets a 429 (Retry-After: 30) and closes the gate: the poll must not go out behind it.
+        long[] nanos = {0};
+        ApiRateLimiter limiter = new ApiRateLimiter(1, new io.github.bucket4j.TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return nanos[0];
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        }, waitNanos -> {
+            nanos[0] += waitNanos;
+            gate.transientFailure("HTTP 429 too_many_requests", Optional.of(Duration.ofSeconds(30)));
+        });
+        limiter.acquire(); // the other request took this second's turn
+        TaskPoller waiting = new TaskPoller(api, limiter, gate, new TaskAnswerClassifier(), JsonLimits.apiMapper(),
+                INTERVAL, clock);
+
+        ApiUnavailableException held = assertThrows(ApiUnavailableException.class,
+                () -> waiting.poll(List.of(task(ID_A))));
+        assertEquals(START.plus(Duration.ofSeconds(30)), held.retryAt());
+        assertEquals(0, api.requests.size(), "no request went out while the gate was closed");
     }
 
     @Test
