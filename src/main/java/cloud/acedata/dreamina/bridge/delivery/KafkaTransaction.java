@@ -159,6 +159,16 @@ public final class KafkaTransaction implements AutoCloseable {
     }
 
     /**
+     * Waits until every write sent so far in the open transaction was answered, while writes may go on: what is left
+     * for the {@link #commit} to wait for is then only what was written since.
+     */
+    public void flush() {
+        if (begun) {
+            producer.flush();
+        }
+    }
+
+    /**
      * Aborts the open transaction, if one began: none of its writes will be seen by a read_committed consumer. The
      * next write begins the next one.
      */

@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 
 /**
@@ -32,6 +34,9 @@ import java.util.concurrent.Future;
  * producer closes nothing.
  */
 public final class TransactionBoundProducer implements Producer<Object, Object> {
+
+    /** A record's timestamp when none is known yet (the producer's {@code RecordBatch.NO_TIMESTAMP}). */
+    private static final long NO_TIMESTAMP = -1L;
 
     private final RouteTransaction transaction;
     private final Serializer<Object> keySerializer;
@@ -68,12 +73,44 @@ public final class TransactionBoundProducer implements Producer<Object, Object> 
         return send(record, null);
     }
 
+    /**
+     * Puts the record in the open transaction and answers at once: under exactly-once a write is done when the
+     * transaction holds it, and acknowledged when the transaction commits (the commit waits for every write of it,
+     * and a write that fails aborts it: its records are handled again). So the route goes on in its own thread,
+     * without waiting for the broker's answer to each record, and a batch leaves the {@link TransactionGate} as soon
+     * as its outcomes are handed over — a commit never waits for answers it will wait for itself. The metadata
+     * handed back has offset -1, as with {@code acks=0}: the offset is not known yet. A record refused before the
+     * send (too large: {@link RecordSizeLimit}) fails at once, as before.
+     */
     @Override
     public Future<RecordMetadata> send(ProducerRecord<Object, Object> record, Callback callback) {
         byte[] key = keySerializer.serialize(record.topic(), record.headers(), record.key());
         byte[] value = valueSerializer.serialize(record.topic(), record.headers(), record.value());
-        return transaction.current().send(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(),
-                key, value, record.headers()), callback);
+        Future<RecordMetadata> sent = transaction.current().send(new ProducerRecord<>(record.topic(),
+                record.partition(), record.timestamp(), key, value, record.headers()), null);
+        if (sent instanceof CompletableFuture<RecordMetadata> refused && refused.isCompletedExceptionally()) {
+            if (callback != null) {
+                callback.onCompletion(null, refusal(refused));
+            }
+            return refused;
+        }
+        RecordMetadata held = new RecordMetadata(new TopicPartition(record.topic(),
+                record.partition() == null ? RecordMetadata.UNKNOWN_PARTITION : record.partition()),
+                -1, 0, record.timestamp() == null ? NO_TIMESTAMP : record.timestamp(),
+                key == null ? -1 : key.length, value == null ? -1 : value.length);
+        if (callback != null) {
+            callback.onCompletion(held, null);
+        }
+        return CompletableFuture.completedFuture(held);
+    }
+
+    private static Exception refusal(CompletableFuture<RecordMetadata> refused) {
+        try {
+            refused.join();
+            throw new IllegalStateException("not refused");
+        } catch (CompletionException e) {
+            return e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     @Override

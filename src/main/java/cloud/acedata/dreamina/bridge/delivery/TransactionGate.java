@@ -5,7 +5,9 @@ package cloud.acedata.dreamina.bridge.delivery;
  * {@link #enter} and {@link #leave} (on a worker); the committer {@link #close closes} the gate, which waits until
  * every batch inside has left, commits, and {@link #open opens} it again. So a commit never cuts a batch in two: each
  * batch's outcomes are all in one transaction, and the committer knows every batch that wrote in it. Batches that
- * come while the gate is closed wait (a commit takes milliseconds).
+ * come while the gate is closed wait (a commit takes milliseconds). A batch inside does not wait for the broker's
+ * answers: a write is done once the transaction holds it ({@link TransactionBoundProducer}), and the commit waits for
+ * the answers itself.
  */
 public final class TransactionGate {
 
@@ -20,7 +22,7 @@ public final class TransactionGate {
         inside++;
     }
 
-    /** The batch has written (or failed to): every write of it was answered. */
+    /** The batch has written (or failed to): every write of it is in the transaction, or was refused. */
     public synchronized void leave() {
         if (inside <= 0) {
             throw new IllegalStateException("leave() without enter()");

@@ -556,6 +556,9 @@ public final class PendingTaskScheduler implements Runnable {
      */
     private boolean commitTransaction() {
         try {
+            // The writes so far are answered while batches may still write: the gate is then closed only for what
+            // was written since, the results and the commit's round trips.
+            transaction.flush();
             if (!gate.close(WRITE_GRACE.toMillis())) {
                 LOG.warn("Batches still writing after {} ms: the transaction is committed in the next round",
                         WRITE_GRACE.toMillis());
