@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
@@ -79,8 +79,11 @@ public final class TransactionBoundProducer implements Producer<Object, Object> 
      * and a write that fails aborts it: its records are handled again). So the route goes on in its own thread,
      * without waiting for the broker's answer to each record, and a batch leaves the {@link TransactionGate} as soon
      * as its outcomes are handed over — a commit never waits for answers it will wait for itself. The metadata
-     * handed back has offset -1, as with {@code acks=0}: the offset is not known yet. A record refused before the
-     * send (too large: {@link RecordSizeLimit}) fails at once, as before.
+     * handed back has offset -1, as with {@code acks=0}: the offset is not known yet.
+     *
+     * <p>A send that fails before it returns is told to the route as before: a record too large
+     * ({@link RecordSizeLimit}), a topic missing or not authorised (the producer's metadata wait), so the scheduler
+     * can tell an unwritable topic from a failed write. Only the broker's later answers are the transaction's alone.
      */
     @Override
     public Future<RecordMetadata> send(ProducerRecord<Object, Object> record, Callback callback) {
@@ -88,11 +91,12 @@ public final class TransactionBoundProducer implements Producer<Object, Object> 
         byte[] value = valueSerializer.serialize(record.topic(), record.headers(), record.value());
         Future<RecordMetadata> sent = transaction.current().send(new ProducerRecord<>(record.topic(),
                 record.partition(), record.timestamp(), key, value, record.headers()), null);
-        if (sent instanceof CompletableFuture<RecordMetadata> refused && refused.isCompletedExceptionally()) {
+        Exception refused = failedAlready(sent);
+        if (refused != null) {
             if (callback != null) {
-                callback.onCompletion(null, refusal(refused));
+                callback.onCompletion(null, refused);
             }
-            return refused;
+            return sent;
         }
         RecordMetadata held = new RecordMetadata(new TopicPartition(record.topic(),
                 record.partition() == null ? RecordMetadata.UNKNOWN_PARTITION : record.partition()),
@@ -104,12 +108,19 @@ public final class TransactionBoundProducer implements Producer<Object, Object> 
         return CompletableFuture.completedFuture(held);
     }
 
-    private static Exception refusal(CompletableFuture<RecordMetadata> refused) {
+    /** The failure of a send that has already failed (before or as it returned), or null. */
+    private static Exception failedAlready(Future<RecordMetadata> sent) {
+        if (!sent.isDone()) {
+            return null;
+        }
         try {
-            refused.join();
-            throw new IllegalStateException("not refused");
-        } catch (CompletionException e) {
+            sent.get();
+            return null;
+        } catch (ExecutionException e) {
             return e.getCause() instanceof Exception cause ? cause : e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
         }
     }
 

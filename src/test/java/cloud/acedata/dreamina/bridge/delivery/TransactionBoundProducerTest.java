@@ -1,10 +1,12 @@
 package cloud.acedata.dreamina.bridge.delivery;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,12 +47,17 @@ class TransactionBoundProducerTest {
         broker = new MockProducer<>(false, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
         transaction = KafkaTransaction.open(broker, new RecordSizeLimit(1_000));
+        producer = boundTo(transaction);
+    }
+
+    /** A route's producer, as a kafka: endpoint with String key and value gets it, writing into {@code open}. */
+    private static TransactionBoundProducer boundTo(KafkaTransaction open) {
         RouteTransaction routes = new RouteTransaction();
-        routes.set(transaction);
+        routes.set(open);
         Properties properties = new Properties();
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producer = new TransactionBoundProducer(routes, properties);
+        return new TransactionBoundProducer(routes, properties);
     }
 
     private Future<RecordMetadata> send(String topic, String value) {
@@ -101,6 +109,30 @@ class TransactionBoundProducerTest {
         assertSame(refused, transaction.failure(), "the commit sees it and aborts: the records are handled again");
         assertEquals(2, answers.size(), "each route was answered once: the refusal is the transaction's");
         assertTrue(answers.stream().allMatch(a -> a.failure() == null));
+    }
+
+    @Test
+    void aSendThatFailsAsItIsMadeIsToldToTheRoute() {
+        // As KafkaProducer fails a send whose topic is missing or not authorised: its metadata wait ends in the
+        // failure, given to the callback and as a failed future before send returns.
+        TimeoutException missing = new TimeoutException("Topic out not present in metadata after 1000 ms.");
+        MockProducer<byte[], byte[]> refusing = new MockProducer<>(false, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record,
+                                                            Callback callback) {
+                callback.onCompletion(null, missing);
+                return CompletableFuture.failedFuture(missing);
+            }
+        };
+        KafkaTransaction spoiled = KafkaTransaction.open(refusing, new RecordSizeLimit(1_000));
+        producer = boundTo(spoiled);
+
+        send("out", "done");
+
+        assertEquals(1, answers.size());
+        assertSame(missing, answers.get(0).failure(), "the scheduler tells an unwritable topic by it");
+        assertSame(missing, spoiled.failure(), "and the transaction is aborted");
     }
 
     @Test
