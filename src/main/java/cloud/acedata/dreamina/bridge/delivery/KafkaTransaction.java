@@ -19,8 +19,13 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,6 +53,8 @@ public final class KafkaTransaction implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Object beginning = new Object();
     private volatile boolean begun;
+    /** The open transaction's writes not yet waited for by {@link #awaitAnswers}. */
+    private volatile Queue<Future<RecordMetadata>> unanswered = new ConcurrentLinkedQueue<>();
     /** How many transactions this producer has ended: which one a send belongs to. */
     private final AtomicLong transactions = new AtomicLong();
 
@@ -96,7 +103,7 @@ public final class KafkaTransaction implements AutoCloseable {
         long sentIn = transactions.get();
         try {
             begin();
-            return producer.send(record, (metadata, exception) -> {
+            return unanswered(producer.send(record, (metadata, exception) -> {
                 // Only the transaction's first failure tells about its own record: once it has failed, the producer
                 // fails every batch still queued with that same exception (a RecordTooLargeException for records
                 // of any size, on any topic), and learning a limit from those would shrink it to nothing.
@@ -108,7 +115,7 @@ public final class KafkaTransaction implements AutoCloseable {
                 if (callback != null) {
                     callback.onCompletion(metadata, exception);
                 }
-            });
+            }));
         } catch (KafkaException e) {
             failure.compareAndSet(null, e);
             throw e;
@@ -122,7 +129,12 @@ public final class KafkaTransaction implements AutoCloseable {
     public Future<RecordMetadata> sendUnchecked(ProducerRecord<byte[], byte[]> record) {
         wrote.set(true);
         begin();
-        return producer.send(record);
+        return unanswered(producer.send(record));
+    }
+
+    private Future<RecordMetadata> unanswered(Future<RecordMetadata> write) {
+        unanswered.add(write);
+        return write;
     }
 
     /** Whether anything was sent in the open transaction. */
@@ -159,12 +171,25 @@ public final class KafkaTransaction implements AutoCloseable {
     }
 
     /**
-     * Waits until every write sent so far in the open transaction was answered, while writes may go on: what is left
-     * for the {@link #commit} to wait for is then only what was written since.
+     * Waits, at most {@code timeout}, for the broker's answers to the writes sent so far in the open transaction, while
+     * other threads may go on writing: what is left for the {@link #commit} to wait for is then only what was written
+     * since. A failed answer is not thrown here: it is the transaction's {@link #failure()}, and the commit aborts.
      */
-    public void flush() {
-        if (begun) {
-            producer.flush();
+    public void awaitAnswers(Duration timeout) {
+        Queue<Future<RecordMetadata>> writes = unanswered;
+        unanswered = new ConcurrentLinkedQueue<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Future<RecordMetadata> write : writes) {
+            try {
+                write.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException refused) {
+                // recorded as the transaction's failure by the send's callback
+            } catch (TimeoutException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -195,6 +220,7 @@ public final class KafkaTransaction implements AutoCloseable {
     }
 
     private void next() {
+        unanswered = new ConcurrentLinkedQueue<>();
         transactions.incrementAndGet();
         wrote.set(false);
         failure.set(null);

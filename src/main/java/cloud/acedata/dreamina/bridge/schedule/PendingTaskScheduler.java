@@ -556,9 +556,10 @@ public final class PendingTaskScheduler implements Runnable {
      */
     private boolean commitTransaction() {
         try {
-            // The writes so far are answered while batches may still write: the gate is then closed only for what
-            // was written since, the results and the commit's round trips.
-            transaction.flush();
+            // The writes so far are answered while batches may still write (bounded: a broker that stopped
+            // answering is the commit's to time out): the gate is then closed only for what was written since, the
+            // results and the commit's round trips.
+            transaction.awaitAnswers(WRITE_GRACE);
             if (!gate.close(WRITE_GRACE.toMillis())) {
                 LOG.warn("Batches still writing after {} ms: the transaction is committed in the next round",
                         WRITE_GRACE.toMillis());
