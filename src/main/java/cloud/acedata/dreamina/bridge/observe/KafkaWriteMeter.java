@@ -10,7 +10,8 @@ import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Counts the bridge's Kafka writes from Camel's exchange events, so that no route has to call a meter: an
- * acknowledged write to the output topic is a published task, to the dead-letter topic a dead letter (by its
+ * acknowledged write (under exactly-once: one the transaction holds, counted again if the transaction aborts and its
+ * task is handled again) to the output topic is a published task, to the dead-letter topic a dead letter (by its
  * {@code dreamina.error.code}); each write is one task's poll outcome ({@code done}, {@code dead_letter},
  * {@code not_ready}). The ingest step writes through its own producer ({@code RecordBatchWriter}) and counts its
  * records itself. Every redelivery is a retried Kafka write (the error
