@@ -108,19 +108,31 @@ public final class TransactionBoundProducer implements Producer<Object, Object> 
         return CompletableFuture.completedFuture(held);
     }
 
-    /** The failure of a send that has already failed (before or as it returned), or null. */
+    /**
+     * The failure of a send that has already failed (before or as it returned), or null. An interrupt does not make
+     * a held record a failed one (the producer's future checks the flag even when it is done): it is kept for the
+     * caller, and the answer read again.
+     */
     private static Exception failedAlready(Future<RecordMetadata> sent) {
         if (!sent.isDone()) {
             return null;
         }
+        boolean interrupted = false;
         try {
-            sent.get();
-            return null;
+            while (true) {
+                try {
+                    sent.get();
+                    return null;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             return e.getCause() instanceof Exception cause ? cause : e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -85,6 +85,23 @@ class TransactionBoundProducerTest {
     }
 
     @Test
+    void anInterruptedRouteThreadStillHearsItsWriteWasHeld() {
+        // Answered at once: the producer's future is done when send returns, and its get() checks the interrupt.
+        MockProducer<byte[], byte[]> answering = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        producer = boundTo(KafkaTransaction.open(answering, new RecordSizeLimit(1_000)));
+        Thread.currentThread().interrupt();
+        try {
+            send("out", "done");
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the route");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, answers.size());
+        assertNull(answers.get(0).failure(), "held, not failed: the record is in the transaction");
+    }
+
+    @Test
     void aRecordTooLargeFailsAtOnceAndLeavesTheTransactionClean() {
         Future<RecordMetadata> sent = send("out", "x".repeat(2_000));
 
