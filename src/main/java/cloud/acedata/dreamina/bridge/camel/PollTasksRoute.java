@@ -2,6 +2,7 @@ package cloud.acedata.dreamina.bridge.camel;
 
 import cloud.acedata.dreamina.bridge.api.ApiUnavailableException;
 import cloud.acedata.dreamina.bridge.api.RequestFailedException;
+import cloud.acedata.dreamina.bridge.delivery.KafkaTransaction;
 import cloud.acedata.dreamina.bridge.schedule.BatchHandler;
 import cloud.acedata.dreamina.bridge.schedule.BatchResult;
 import cloud.acedata.dreamina.bridge.schedule.BatchTicket;
@@ -13,9 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -245,16 +244,6 @@ public final class PollTasksRoute implements BatchHandler {
 
     /** Not authorised, or the topic does not exist (auto-creation off): no retry will help until an operator acts. */
     private static boolean isUnwritable(Exception failure) {
-        if (ObjectHelper.getException(AuthorizationException.class, failure) != null
-                || ObjectHelper.getException(UnknownTopicOrPartitionException.class, failure) != null) {
-            return true;
-        }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.TimeoutException
-                    && String.valueOf(t.getMessage()).contains("not present in metadata")) {
-                return true;
-            }
-        }
-        return false;
+        return KafkaTransaction.isTopicUnwritable(failure);
     }
 }

@@ -9,12 +9,14 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 import java.time.Duration;
@@ -257,6 +259,22 @@ public final class KafkaTransaction implements AutoCloseable {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TransactionalIdAuthorizationException || t instanceof ClusterAuthorizationException
                     || t instanceof UnsupportedVersionException || t instanceof AuthenticationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A write refused because of its topic: not authorised (or the bridge not authorised at all), or missing
+     * (auto-creation off) — no retry helps until an operator acts. Found as the send is made (the producer's metadata wait) or in the broker's answer (a
+     * transaction's first write to a partition the bridge may not write).
+     */
+    public static boolean isTopicUnwritable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AuthorizationException || t instanceof UnknownTopicOrPartitionException
+                    || (t instanceof org.apache.kafka.common.errors.TimeoutException
+                    && String.valueOf(t.getMessage()).contains("not present in metadata"))) {
                 return true;
             }
         }

@@ -443,17 +443,27 @@ public final class PendingTaskScheduler implements Runnable {
         Duration pause = unwritable ? settings.unwritablePause() : settings.errorPause();
         Map<TopicPartition, Long> rewind = records.apply(f.batch(), result, clock.millis(), pause.toMillis());
         if (!rewind.isEmpty()) {
-            if (unwritable && !unwritableLogged) {
-                LOG.error("A topic refuses the bridge's writes ({}): the pending tasks wait; retried every {} ms",
-                        result.reason(), pause.toMillis());
-                unwritableLogged = true;
+            if (unwritable) {
+                topicRefuses(result.reason(), pause);
             } else {
                 LOG.warn("Writing the outcomes of due tasks failed; {} partitions are read again in {} ms: {}",
                         rewind.size(), pause.toMillis(), result.reason());
             }
             rewind.forEach(consumer::seek);
-        } else if (result.kind() == BatchResult.Kind.DONE) {
+        } else if (result.kind() == BatchResult.Kind.DONE && transaction == null) {
+            // Under exactly-once a batch's writes are only held: the commit says whether they were taken.
             unwritableLogged = false;
+        }
+    }
+
+    /** A topic refuses the bridge's writes: said once until a write is taken again, and at each retry on DEBUG. */
+    private void topicRefuses(String reason, Duration pause) {
+        if (!unwritableLogged) {
+            LOG.error("A topic refuses the bridge's writes ({}): the pending tasks wait; retried every {} ms",
+                    reason, pause.toMillis());
+            unwritableLogged = true;
+        } else {
+            LOG.debug("A topic still refuses the bridge's writes ({})", reason);
         }
     }
 
@@ -568,7 +578,7 @@ public final class PendingTaskScheduler implements Runnable {
             applyFinished();
             Exception failed = transaction.failure();
             if (failed != null) {
-                rewind("a write failed: " + failed);
+                rewind("a write failed: " + failed, KafkaTransaction.isTopicUnwritable(failed));
                 return false;
             }
             readUpToTheConsumer();
@@ -578,15 +588,19 @@ public final class PendingTaskScheduler implements Runnable {
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
             commits.forEach(c -> offsets.put(c.partition(), new OffsetAndMetadata(c.offset(), c.metadata())));
+            boolean wrote = transaction.wrote();
             transaction.commit(offsets, consumer.groupMetadata());
             commits.forEach(records::acknowledged);
+            if (wrote) {
+                unwritableLogged = false; // writes were taken again: a refusal from now on is news
+            }
             return true;
         } catch (DoneOffsets.Overflow e) {
-            rewind(e.getMessage());
+            rewind(e.getMessage(), false);
             return false;
         } catch (KafkaException e) {
             ended(e);
-            rewind("the commit failed: " + e);
+            rewind("the commit failed: " + e, KafkaTransaction.isTopicUnwritable(e));
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -632,7 +646,7 @@ public final class PendingTaskScheduler implements Runnable {
      * partition again from its commit, as a new epoch: the batches not yet writing are given up, those of the old
      * epoch are ignored when they end, and the records are read again (after the error pause).
      */
-    private void rewind(String why) {
+    private void rewind(String why, boolean topicUnwritable) {
         try {
             transaction.abort();
         } catch (KafkaException e) {
@@ -643,7 +657,8 @@ public final class PendingTaskScheduler implements Runnable {
         records.giveUp(owned);
         records.forget(owned);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
-        long until = clock.millis() + settings.errorPause().toMillis();
+        Duration pause = topicUnwritable ? settings.unwritablePause() : settings.errorPause();
+        long until = clock.millis() + pause.toMillis();
         for (TopicPartition partition : owned) {
             OffsetAndMetadata commit = committed.get(partition);
             records.assign(partition, commit == null ? -1 : commit.offset(), commit == null ? "" : commit.metadata());
@@ -654,8 +669,12 @@ public final class PendingTaskScheduler implements Runnable {
                 consumer.seekToBeginning(List.of(partition));
             }
         }
-        LOG.warn("Transaction aborted ({}): {} pending partitions read again from their commits in {} ms", why,
-                owned.size(), settings.errorPause().toMillis());
+        if (topicUnwritable) {
+            topicRefuses(why, pause);
+        } else {
+            LOG.warn("Transaction aborted ({}): {} pending partitions read again from their commits in {} ms", why,
+                    owned.size(), pause.toMillis());
+        }
     }
 
     private static CommitPolicy.Committer committer(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c) {

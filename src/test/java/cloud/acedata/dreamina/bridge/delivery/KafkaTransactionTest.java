@@ -71,4 +71,18 @@ class KafkaTransactionTest {
         assertTrue(System.nanoTime() - start >= Duration.ofMillis(50).toNanos(),
                 "the unanswered write of the new transaction is waited for");
     }
+
+    @Test
+    void aTopicNotAuthorisedOrMissingIsUnwritableWhereverTheFailureWrapsIt() {
+        assertTrue(KafkaTransaction.isTopicUnwritable(new org.apache.kafka.common.KafkaException("Cannot execute "
+                + "transactional method because we are in an error state",
+                new org.apache.kafka.common.errors.TopicAuthorizationException("Not authorized to access topics: [out]"))));
+        assertTrue(KafkaTransaction.isTopicUnwritable(
+                new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("out")));
+        assertTrue(KafkaTransaction.isTopicUnwritable(new org.apache.kafka.common.errors.TimeoutException(
+                "Topic out not present in metadata after 1000 ms.")));
+        assertFalse(KafkaTransaction.isTopicUnwritable(new org.apache.kafka.common.errors.TimeoutException(
+                "Expiring 3 record(s) for out-0: 120000 ms has passed since batch creation")));
+        assertFalse(KafkaTransaction.isTopicUnwritable(new NotEnoughReplicasException("min.insync.replicas")));
+    }
 }
