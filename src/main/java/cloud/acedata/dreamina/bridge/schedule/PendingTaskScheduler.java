@@ -669,11 +669,10 @@ public final class PendingTaskScheduler implements Runnable {
                 consumer.seekToBeginning(List.of(partition));
             }
         }
+        LOG.warn("Transaction aborted ({}): {} pending partitions read again from their commits in {} ms", why,
+                owned.size(), pause.toMillis());
         if (topicUnwritable) {
             topicRefuses(why, pause);
-        } else {
-            LOG.warn("Transaction aborted ({}): {} pending partitions read again from their commits in {} ms", why,
-                    owned.size(), pause.toMillis());
         }
     }
 
