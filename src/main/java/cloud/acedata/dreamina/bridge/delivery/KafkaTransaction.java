@@ -267,8 +267,9 @@ public final class KafkaTransaction implements AutoCloseable {
 
     /**
      * A write refused because of its topic: not authorised (or the bridge not authorised at all), or missing
-     * (auto-creation off) — no retry helps until an operator acts. Found as the send is made (the producer's metadata wait) or in the broker's answer (a
-     * transaction's first write to a partition the bridge may not write).
+     * (auto-creation off) — no retry helps until an operator acts. Found as the send is made (the producer's
+     * metadata wait) or in the broker's answer (a transaction's first write to a partition the bridge may not
+     * write).
      */
     public static boolean isTopicUnwritable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
