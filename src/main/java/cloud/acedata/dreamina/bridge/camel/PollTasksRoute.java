@@ -138,7 +138,7 @@ public final class PollTasksRoute implements BatchHandler {
         if (notWritten == null) {
             return BatchResult.done(1);
         }
-        return new BatchResult(isUnwritable(notWritten) ? BatchResult.Kind.TOPIC_UNWRITABLE
+        return new BatchResult(KafkaTransaction.isTopicUnwritable(notWritten) ? BatchResult.Kind.TOPIC_UNWRITABLE
                 : BatchResult.Kind.WRITE_FAILED, new BitSet(), notWritten.toString(), null);
     }
 
@@ -236,14 +236,9 @@ public final class PollTasksRoute implements BatchHandler {
 
     /** What a batch became once {@code failure} refused one of its writes: unwritable wins over a failed write. */
     private static BatchResult.Kind afterFailedWrite(BatchResult.Kind kind, Exception failure) {
-        if (isUnwritable(failure)) {
+        if (KafkaTransaction.isTopicUnwritable(failure)) {
             return BatchResult.Kind.TOPIC_UNWRITABLE;
         }
         return kind == BatchResult.Kind.DONE ? BatchResult.Kind.WRITE_FAILED : kind;
-    }
-
-    /** Not authorised, or the topic does not exist (auto-creation off): no retry will help until an operator acts. */
-    private static boolean isUnwritable(Exception failure) {
-        return KafkaTransaction.isTopicUnwritable(failure);
     }
 }

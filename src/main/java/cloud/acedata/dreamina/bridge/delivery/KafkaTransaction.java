@@ -185,7 +185,8 @@ public final class KafkaTransaction implements AutoCloseable {
             try {
                 write.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException refused) {
-                // recorded as the transaction's failure by the send's callback
+                // the commit fails on it: a refused write leaves the producer's transaction in error (a send() also
+                // records it as failure())
             } catch (TimeoutException e) {
                 return;
             } catch (InterruptedException e) {

@@ -57,7 +57,7 @@ class KafkaTransactionTest {
     }
 
     @Test
-    void theAnswersWaitedForAreTheOpenTransactionsOnly() {
+    void aWriteOfTheNextTransactionIsWaitedForAfterACommit() {
         write("a");
         broker.completeNext();
         transaction.awaitAnswers(Duration.ofSeconds(1));
