@@ -43,7 +43,7 @@ class ProcessCpuTest {
         assertEquals(6.0, ProcessCpu.seconds(from, to), 1e-9);
         assertEquals(1.0, kinds.get("gc"), 1e-9);
         assertEquals(1.0, kinds.get("jit"), 1e-9);
-        assertEquals(4.0, kinds.get("ended threads"), 1e-9);
-        assertEquals("ended threads", kinds.keySet().iterator().next());
+        assertEquals(4.0, kinds.get(ProcessCpu.UNATTRIBUTED), 1e-9);
+        assertEquals(ProcessCpu.UNATTRIBUTED, kinds.keySet().iterator().next());
     }
 }
