@@ -46,8 +46,10 @@ final class ProcessWorkload implements Workload {
         Double warmUp = ENVIRONMENT_WARM.compareAndSet(false, true) ? warmEnvironment(env, Math.max(1, n / 2), timeout)
                 : null;
         try (WorkloadRun run = new WorkloadRun(env, name(), false, Integer.MAX_VALUE, Duration.ZERO)) {
+            double referenceBefore = HostSpeed.referenceMillis();
             Pass pass = Pass.run(run, n, timeout);
             WorkloadResult r = run.measure();
+            double reference = (referenceBefore + HostSpeed.referenceMillis()) / 2;
             Workload.noteIfCut(r, pass.drained(), false, timeout);
             double seconds = ProcessCpu.seconds(pass.before(), pass.after());
             Map<String, Double> kinds = ProcessCpu.secondsByKind(pass.before(), pass.after());
@@ -56,7 +58,8 @@ final class ProcessWorkload implements Workload {
                     .figure("bridgeProcessCpuSecondsPer1000Tasks", Stats.ratio(seconds * 1000, completed))
                     .figure("bridgeProcessGcShare", Stats.ratio(kinds.getOrDefault("gc", 0.0), seconds))
                     .figure("bridgeProcessJitShare", Stats.ratio(kinds.getOrDefault("jit", 0.0), seconds))
-                    .figure("bridgeProcessCpuSecondsByThreadKind", kinds);
+                    .figure("bridgeProcessCpuSecondsByThreadKind", kinds)
+                    .figure("hostReferenceJobCpuMillis", reference);
             if (warmUp != null) {
                 r.setting("environmentWarmUpTasks", Math.max(1, n / 2));
                 r.note(String.format("the environment (broker, simulator) was warmed first by a throwaway bridge "
@@ -71,6 +74,7 @@ final class ProcessWorkload implements Workload {
                     + percent(r.number("bridgeProcessJitShare")));
             r.row("where it went (s, by thread kind)", String.valueOf(kinds.entrySet().stream().limit(8)
                     .map(e -> e.getKey() + "=" + WorkloadResult.format(e.getValue())).toList()));
+            r.row("host: reference job CPU ms (HostSpeed; higher = a slower moment)", WorkloadResult.format(reference));
             r.row("end to end, tasks/s", WorkloadResult.format(r.number("tasksPerSecond")));
             r.row("drain time / tasks done", WorkloadResult.format(r.number("drainSeconds")) + " s / "
                     + WorkloadResult.format(completed));
