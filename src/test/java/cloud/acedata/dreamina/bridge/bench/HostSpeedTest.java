@@ -1,0 +1,15 @@
+package cloud.acedata.dreamina.bridge.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HostSpeedTest {
+
+    @Test
+    void theReferenceJobCostsAMeasurableAndFiniteCpuTime() {
+        double millis = HostSpeed.referenceMillis();
+        // Hundreds of thousands of map entries and a sort: never free, never a minute, on any machine that runs the suite.
+        assertTrue(millis > 1 && millis < 60_000, () -> "reference job CPU ms: " + millis);
+    }
+}
