@@ -9,7 +9,8 @@ class HostSpeedTest {
     @Test
     void theReferenceJobCostsAMeasurableAndFiniteCpuTime() {
         double millis = HostSpeed.referenceMillis();
-        // Hundreds of thousands of map entries and a sort: never free, never a minute, on any machine that runs the suite.
+        // Hundreds of thousands of map entries and a sort: never free, and never a minute on a machine that runs
+        // the suite.
         assertTrue(millis > 1 && millis < 60_000, () -> "reference job CPU ms: " + millis);
     }
 }
