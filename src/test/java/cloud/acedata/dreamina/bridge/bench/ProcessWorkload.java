@@ -43,8 +43,8 @@ final class ProcessWorkload implements Workload {
     public WorkloadResult run(BenchEnv env, boolean baseline) throws Exception {
         int n = env.settings().tasks(TASKS);
         Duration timeout = Workload.timeout(env, false);
-        Double warmUp = ENVIRONMENT_WARM.compareAndSet(false, true) ? warmEnvironment(env, Math.max(1, n / 2), timeout)
-                : null;
+        int warmUpTasks = Math.max(1, n / 2);
+        Double warmUp = ENVIRONMENT_WARM.compareAndSet(false, true) ? warmEnvironment(env, warmUpTasks, timeout) : null;
         try (WorkloadRun run = new WorkloadRun(env, name(), false, Integer.MAX_VALUE, Duration.ZERO)) {
             double referenceBefore = HostSpeed.referenceMillis();
             Pass pass = Pass.run(run, n, timeout);
@@ -61,10 +61,10 @@ final class ProcessWorkload implements Workload {
                     .figure("bridgeProcessCpuSecondsByThreadKind", kinds)
                     .figure("hostReferenceJobCpuMillis", reference);
             if (warmUp != null) {
-                r.setting("environmentWarmUpTasks", Math.max(1, n / 2));
+                r.setting("environmentWarmUpTasks", warmUpTasks);
                 r.note(String.format("the environment (broker, simulator) was warmed first by a throwaway bridge "
                         + "process handling %,d tasks: that process's own figure, against the cold broker, was %.3f "
-                        + "CPU s per 1,000 tasks", Math.max(1, n / 2), warmUp));
+                        + "CPU s per 1,000 tasks", warmUpTasks, warmUp));
             }
             r.note("the bridge runs in its own process: the in-JVM CPU and heap figures (cpuSeconds, "
                     + "cpuSecondsByThreadFamily, heap*, rss*) are this benchmark JVM's, not the bridge's.");
@@ -92,7 +92,6 @@ final class ProcessWorkload implements Workload {
         try (WorkloadRun run = new WorkloadRun(env, BenchSettings.PROCESS + "-warm-up", false, Integer.MAX_VALUE,
                 Duration.ZERO)) {
             Pass pass = Pass.run(run, tasks, timeout);
-            run.measure();
             if (!pass.drained()) {
                 throw new IllegalStateException("the warm-up bridge did not finish its " + tasks + " tasks in "
                         + timeout);

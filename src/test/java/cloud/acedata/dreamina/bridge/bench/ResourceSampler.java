@@ -45,8 +45,7 @@ final class ResourceSampler {
 
     /** Stops sampling, after one last sample. */
     Resources stop() throws InterruptedException {
-        running = false;
-        thread.join(5_000);
+        halt();
         sampleOnce();
         ProcStatus status = ProcStatus.read();
         long poolPeaks = 0;
@@ -57,6 +56,14 @@ final class ResourceSampler {
         }
         return new Resources(cpu.subjectSeconds(), cpu.processSeconds(), heapPeak / MB, poolPeaks / MB,
                 rssPeak / MB, status.peakRssBytes() / MB, hwmReset);
+    }
+
+    /** Stops sampling, if it started, without a last sample: for a run that ends without its figures. */
+    void halt() throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(5_000);
+        }
     }
 
     ThreadCpu cpu() {

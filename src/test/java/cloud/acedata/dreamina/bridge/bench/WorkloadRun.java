@@ -260,6 +260,10 @@ final class WorkloadRun implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            // A run that ends without measure() (a failure, or a pass whose figures are unwanted) stops sampling here.
+            if (sampler != null) {
+                sampler.halt();
+            }
             if (ingest != null) {
                 ingest.stop();
             }
