@@ -19,14 +19,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Decides the mode before anything is configured. With neither {@code camel.component.kafka.brokers} nor
  * {@code dreamina.api.token} set, it starts an embedded Kafka broker and the Tasks API simulator, points the bridge
- * at them and, once the bridge runs, sends a few sample tasks. A configured broker or token never starts them;
- * one without the other is a configuration error.
+ * at them and, once the bridge runs, sends a few sample tasks, each published task printed on a line of its own
+ * ({@code dreamina.log.task-done-level} INFO: local mode is there to show tasks flowing). A configured broker or
+ * token never starts them; one without the other is a configuration error.
  */
 public final class LocalMode extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalMode.class);
     static final String BROKERS = "camel.component.kafka.brokers";
     static final String TOKEN = "dreamina.api.token";
+    static final String TASK_DONE_LEVEL = "dreamina.log.task-done-level";
 
     /**
      * On SIGTERM, Camel's shutdown hook waits for the Camel context to stop, not for {@link #afterStop}: the JVM
@@ -69,6 +71,7 @@ public final class LocalMode extends MainListenerSupport {
         properties.addOverrideProperty(BROKERS, kafka.bootstrapServers());
         properties.addOverrideProperty(TOKEN, localToken);
         properties.addOverrideProperty("dreamina.api.base-url", simulator.baseUrl());
+        properties.addOverrideProperty(TASK_DONE_LEVEL, "INFO");
         LOG.info("\n==== dreamina-bridge: LOCAL MODE — embedded Kafka at {} and the Tasks API simulator at {} "
                 + "(no broker and no token configured) ====", kafka.bootstrapServers(), simulator.baseUrl());
     }

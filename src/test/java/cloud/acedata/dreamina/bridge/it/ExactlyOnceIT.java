@@ -100,6 +100,7 @@ class ExactlyOnceIT extends BridgeTestSupport {
     void aBridgeWhoseTransactionalIdANewerInstanceTookStopsAndItsSuccessorFinishesEverything() throws Exception {
         Map<String, String> env = BridgeProcess.connectedEnvironment(api.baseUrl(), TOKEN, topics);
         env.put("DREAMINA_INSTANCE_ID", "fenced");
+        env.put("DREAMINA_LOG_TASK_DONE_LEVEL", "INFO");
         env.put("DREAMINA_POLL_INTERVAL", "300ms");
         List<SimulatedTask> tasks = new ArrayList<>();
         for (int i = 0; i < 60; i++) {

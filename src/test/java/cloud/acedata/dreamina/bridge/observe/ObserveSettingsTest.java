@@ -2,6 +2,7 @@ package cloud.acedata.dreamina.bridge.observe;
 
 import cloud.acedata.dreamina.bridge.config.SettingException;
 import cloud.acedata.dreamina.bridge.support.OnlySettings;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +46,7 @@ class ObserveSettingsTest {
         assertEquals("0.0.0.0", settings.managementHost());
         assertEquals(9402, settings.managementPort());
         assertEquals(Duration.ofSeconds(30), settings.progressInterval());
+        assertEquals(LoggingLevel.DEBUG, settings.taskDoneLevel(), "no line per task unless asked for");
         assertEquals(Duration.ofMinutes(5), settings.schedulerStall());
         assertEquals(Duration.ofMinutes(2), settings.apiUnavailableMax());
         assertEquals(Duration.ofSeconds(15), settings.kafkaProbeInterval());
@@ -71,5 +73,17 @@ class ObserveSettingsTest {
         SettingException bad = assertThrows(SettingException.class, () -> settings(values));
         assertTrue(bad.getMessage().startsWith("dreamina.health.scheduler-stall (environment variable "
                 + "DREAMINA_HEALTH_SCHEDULER_STALL)"), bad.getMessage());
+    }
+
+    @Test
+    void theLinePerTaskTakesALevelByItsNameAndRefusesAnyOther() {
+        Properties values = defaults();
+        values.setProperty("dreamina.log.task-done-level", "INFO");
+        assertEquals(LoggingLevel.INFO, settings(values).taskDoneLevel());
+        values.setProperty("dreamina.log.task-done-level", "verbose");
+        SettingException bad = assertThrows(SettingException.class, () -> settings(values));
+        assertTrue(bad.getMessage().startsWith("dreamina.log.task-done-level (environment variable "
+                + "DREAMINA_LOG_TASK_DONE_LEVEL)"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF]"), bad.getMessage());
     }
 }
