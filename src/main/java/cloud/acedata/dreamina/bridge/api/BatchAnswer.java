@@ -1,11 +1,9 @@
 package cloud.acedata.dreamina.bridge.api;
 
+import cloud.acedata.dreamina.bridge.task.TaskDetail;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -35,7 +33,7 @@ final class BatchAnswer {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("items".equals(field) && value == JsonToken.START_ARRAY && !items) {
-                    readItems(parser, body, mapper, details);
+                    readItems(parser, body, details);
                     items = true;
                 } else {
                     parser.skipChildren();
@@ -51,27 +49,25 @@ final class BatchAnswer {
         return details;
     }
 
-    private static void readItems(JsonParser parser, byte[] body, ObjectMapper mapper,
-                                  Map<String, TaskPoller.RawDetail> details) throws IOException {
-        ObjectReader items = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static void readItems(JsonParser parser, byte[] body, Map<String, TaskPoller.RawDetail> details)
+            throws IOException {
         while (parser.nextToken() != JsonToken.END_ARRAY) {
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 parser.skipChildren();
                 continue;
             }
             long start = parser.currentTokenLocation().getByteOffset();
-            // Read in place, once: the parser ends on the item's END_OBJECT, its exact bytes are start..end (the
-            // answer's own parse checks what follows the answer; here more items follow).
-            JsonNode node = items.readTree(parser);
+            // Read in place, once, without a tree: the parser ends on the item's END_OBJECT, its exact bytes are
+            // start..end.
+            TaskDetail detail = TaskDetail.read(parser);
             long end = parser.currentLocation().getByteOffset();
             if (start < 0 || end < start) {
                 // Jackson reads UTF-16/32 as characters and has no byte offsets: not the API's UTF-8 JSON.
                 throw new IOException("the answer is not UTF-8 JSON");
             }
             byte[] raw = Arrays.copyOfRange(body, (int) start, (int) end);
-            JsonNode id = node.get("id");
-            if (id != null && id.isTextual()) {
-                details.put(id.asText(), new TaskPoller.RawDetail(node, raw, null));
+            if (detail.id() != null) {
+                details.put(detail.id(), new TaskPoller.RawDetail(detail, raw, null));
             }
         }
     }

@@ -4,10 +4,12 @@ import cloud.acedata.dreamina.bridge.task.BridgeHeaders;
 import cloud.acedata.dreamina.bridge.task.ClockSkew;
 import cloud.acedata.dreamina.bridge.task.PendingTask;
 import cloud.acedata.dreamina.bridge.task.TaskAnswerClassifier;
+import cloud.acedata.dreamina.bridge.task.TaskDetail;
 import cloud.acedata.dreamina.bridge.task.TaskOutcome;
 import cloud.acedata.dreamina.bridge.task.TaskVerdict;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -156,15 +158,15 @@ public final class TaskPoller {
         if (isRefusal(answer.status())) {
             return RawDetail.refused(answer, mapper, gate.lastSuccessAt(), sentAt);
         }
-        JsonNode detail;
+        TaskDetail detail;
         try {
-            detail = mapper.readTree(answer.body());
+            detail = retrieveAnswer(answer.body());
         } catch (JacksonException e) {
             throw notTheApi("retrieve answered 200 with a body that is not JSON: " + e.getOriginalMessage(), sentAt);
         } catch (IOException e) {
             throw notTheApi("retrieve answer unreadable: " + e.getMessage(), sentAt);
         }
-        if (!isRetrieveAnswer(detail)) {
+        if (detail == null) {
             throw notTheApi("retrieve answered 200 with a body that is neither {} nor a task detail", sentAt);
         }
         gate.succeeded(sentAt);
@@ -176,9 +178,10 @@ public final class TaskPoller {
             ApiError error = detail.refusal();
             return TaskOutcome.deadLetter(task, error.code(), error.message(), error.status());
         }
-        TaskVerdict verdict = classifier.classify(detail == null ? null : detail.node());
-        String taskId = detail == null ? task.taskId() : text(detail.node(), "id", task.taskId());
-        String traceId = detail == null ? task.traceId() : text(detail.node(), "trace_id", task.traceId());
+        TaskDetail fields = detail == null ? null : detail.fields();
+        TaskVerdict verdict = classifier.classify(fields);
+        String taskId = fields == null ? task.taskId() : nonEmpty(fields.id(), task.taskId());
+        String traceId = fields == null ? task.traceId() : nonEmpty(fields.traceId(), task.traceId());
         long now = clock.millis();
         switch (verdict.state()) {
             case DONE:
@@ -275,10 +278,23 @@ public final class TaskPoller {
         return failed(null, reason, 200, Optional.empty(), sentAt);
     }
 
-    /** {@code retrieve}'s contract: {@code {}}, or a task detail naming its {@code id} or {@code trace_id}. */
-    private static boolean isRetrieveAnswer(JsonNode answer) {
-        return answer != null && answer.isObject()
-                && (answer.isEmpty() || answer.path("id").isTextual() || answer.path("trace_id").isTextual());
+    /**
+     * {@code retrieve}'s contract: {@code {}}, or a task detail naming its {@code id} or {@code trace_id}.
+     *
+     * @return the detail, or null when the body is JSON of another shape (or empty)
+     * @throws IOException the body is not JSON
+     */
+    private TaskDetail retrieveAnswer(byte[] body) throws IOException {
+        try (JsonParser parser = mapper.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            TaskDetail detail = TaskDetail.read(parser);
+            if (parser.nextToken() != null) {
+                throw new IOException("trailing content after the JSON object");
+            }
+            return detail.empty() || detail.id() != null || detail.traceId() != null ? detail : null;
+        }
     }
 
     /**
@@ -305,8 +321,7 @@ public final class TaskPoller {
             if (answer.status() != 200) {
                 return false;
             }
-            JsonNode body = readOrNull(answer.body());
-            if (isRetrieveAnswer(body)) {
+            if (retrieveAnswer(answer.body()) != null) {
                 gate.succeeded(sentAt);
                 return true;
             }
@@ -320,28 +335,18 @@ public final class TaskPoller {
         }
     }
 
-    /** @return the body's JSON, or null when it is not JSON (then not of the contract's shape either) */
-    private JsonNode readOrNull(byte[] body) {
-        try {
-            return mapper.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String text(JsonNode node, String field, String fallback) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value != null && value.isTextual() && !value.asText().isEmpty() ? value.asText() : fallback;
+    private static String nonEmpty(String value, String fallback) {
+        return value != null && !value.isEmpty() ? value : fallback;
     }
 
     /**
-     * A task's detail as the API sent it ({@code raw}), or the API's refusal of the request for it, with the last
-     * success the gate had seen when that refusal arrived (a success after it proves nothing about it) and when the
-     * refused request was sent.
+     * A task's detail as the API sent it ({@code raw}) with the fields the bridge reads from it, or the API's refusal
+     * of the request for it, with the last success the gate had seen when that refusal arrived (a success after it
+     * proves nothing about it) and when the refused request was sent.
      */
-    record RawDetail(JsonNode node, byte[] raw, ApiError refusal, Instant successBefore, Instant sentAt) {
-        RawDetail(JsonNode node, byte[] raw, ApiError refusal) {
-            this(node, raw, refusal, null, null);
+    record RawDetail(TaskDetail fields, byte[] raw, ApiError refusal, Instant successBefore, Instant sentAt) {
+        RawDetail(TaskDetail fields, byte[] raw, ApiError refusal) {
+            this(fields, raw, refusal, null, null);
         }
 
         static RawDetail refused(ApiAnswer answer, ObjectMapper mapper, Instant successBefore, Instant sentAt) {

@@ -37,7 +37,7 @@ public final class RecordSizeLimit {
     public static int sizeOf(byte[] key, byte[] value, Header[] headers) {
         long size = BATCH_OVERHEAD + RECORD_OVERHEAD + VARINT + length(key) + VARINT + length(value);
         for (Header header : headers) {
-            size += VARINT + header.key().getBytes(StandardCharsets.UTF_8).length + VARINT + length(header.value());
+            size += VARINT + utf8Length(header.key()) + VARINT + length(header.value());
         }
         return (int) Math.min(Integer.MAX_VALUE, size);
     }
@@ -63,6 +63,16 @@ public final class RecordSizeLimit {
         return "The record is " + size + " bytes; " + (size > maxRequestSize
                 ? "the producer's max.request.size is " + maxRequestSize
                 : "topic " + topic + " refused a record of " + (topicLimit + 1) + " bytes (max.message.bytes)");
+    }
+
+    /** A header name's length in UTF-8, without encoding it when it is ASCII (as header names are). */
+    static int utf8Length(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return text.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return text.length();
     }
 
     private static int length(byte[] bytes) {

@@ -1,7 +1,5 @@
 package cloud.acedata.dreamina.bridge.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Locale;
 import java.util.Set;
 
@@ -32,47 +30,38 @@ public final class TaskAnswerClassifier {
     private static final String DONE = "done";
     private static final int MAX_REASON_CHARS = 200;
 
-    public TaskVerdict classify(JsonNode detail) {
-        if (detail == null || detail.isMissingNode() || detail.isNull() || detail.isEmpty()) {
+    public TaskVerdict classify(TaskDetail detail) {
+        if (detail == null || detail.empty()) {
             return TaskVerdict.pending(null);
         }
-        JsonNode response = detail.path("response");
-        JsonNode data = response.path("data");
-        String status = text(data.path("status"));
-
-        JsonNode success = response.path("success");
-        if (success.isBoolean() && !success.booleanValue()) {
-            String error = errorMessage(response);
+        String status = detail.status();
+        if (Boolean.FALSE.equals(detail.success())) {
+            String error = errorMessage(detail);
             return TaskVerdict.failed(status, limit(error != null ? error : "response.success=false"));
         }
         String normalized = status == null ? "" : status.strip().toLowerCase(Locale.ROOT);
         if (normalized.equals(DONE)) {
-            String videoUrl = text(data.path("video_url"));
+            String videoUrl = detail.videoUrl();
             if (videoUrl == null || videoUrl.isBlank()) {
                 return TaskVerdict.failed(status, "status done without video_url");
             }
             return TaskVerdict.done(status, videoUrl);
         }
         if (FAILURE_STATUSES.contains(normalized)) {
-            String error = errorMessage(response);
+            String error = errorMessage(detail);
             return TaskVerdict.failed(status, limit("status " + status + (error != null ? ": " + error : "")));
         }
         return TaskVerdict.pending(status);
     }
 
     /** {@code response.error.message}, else {@code response.error.code}, else {@code null}. */
-    private static String errorMessage(JsonNode response) {
-        JsonNode error = response.path("error");
-        String message = text(error.path("message"));
+    private static String errorMessage(TaskDetail detail) {
+        String message = detail.errorMessage();
         if (message != null && !message.isBlank()) {
             return message;
         }
-        String code = text(error.path("code"));
+        String code = detail.errorCode();
         return code != null && !code.isBlank() ? code : null;
-    }
-
-    private static String text(JsonNode node) {
-        return node.isTextual() ? node.textValue() : null;
     }
 
     private static String limit(String reason) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,13 @@ class RecordSizeLimitTest {
                 new Header[]{new RecordHeader("h", "abc".getBytes(StandardCharsets.UTF_8))});
         assertTrue(bare >= 61, "a batch header at least: " + bare);
         assertTrue(full >= bare + 10 + 100 + 1 + 3, "every byte counted: " + full);
+    }
+
+    @Test
+    void aHeaderNameCountsItsUtf8Bytes() {
+        for (String name : new String[]{"", "dreamina.task.id", "caf\u00e9", "\u2014\ud83c\udfac x"}) {
+            assertEquals(name.getBytes(StandardCharsets.UTF_8).length, RecordSizeLimit.utf8Length(name), name);
+        }
     }
 
     @Test
