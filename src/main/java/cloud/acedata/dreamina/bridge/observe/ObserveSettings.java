@@ -16,8 +16,8 @@ import java.util.Arrays;
  * start with one line that names it).
  */
 public record ObserveSettings(boolean managementEnabled, String managementHost, int managementPort,
-                              Duration progressInterval, LoggingLevel taskDoneLevel, Duration schedulerStall, Duration apiUnavailableMax,
-                              Duration kafkaProbeInterval, Duration kafkaProbeTimeout) {
+                              Duration progressInterval, LoggingLevel taskDoneLevel, Duration schedulerStall,
+                              Duration apiUnavailableMax, Duration kafkaProbeInterval, Duration kafkaProbeTimeout) {
 
     public static ObserveSettings from(PropertiesComponent properties) {
         SettingReader r = new SettingReader(properties);

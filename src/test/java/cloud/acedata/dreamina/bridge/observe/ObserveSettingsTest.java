@@ -84,6 +84,7 @@ class ObserveSettingsTest {
         SettingException bad = assertThrows(SettingException.class, () -> settings(values));
         assertTrue(bad.getMessage().startsWith("dreamina.log.task-done-level (environment variable "
                 + "DREAMINA_LOG_TASK_DONE_LEVEL)"), bad.getMessage());
-        assertTrue(bad.getMessage().contains("must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF]"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF]"),
+                bad.getMessage());
     }
 }
