@@ -40,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The poll path under the faults that used to stall it (the hardening issue), end to end: the bridge as the jar
  * builds it, the real in-process broker, the Tasks API simulator. One task the API cannot answer, a general outage,
- * a finished task too large for the output topic, an output topic that does not exist, and three instances sharing
- * one token's budget. Each writes a line to {@code target/reliability-report.txt}.
+ * a finished task too large for the output topic, a burst to an output topic that takes less than a producer batch,
+ * an output topic that does not exist, and three instances sharing one token's budget. Each writes a line to
+ * {@code target/reliability-report.txt}.
  */
 class PollPathIT extends BridgeTestSupport {
 
@@ -174,6 +175,43 @@ class PollPathIT extends BridgeTestSupport {
         report("finished task too large for the output topic", tasks.size(), 0, tasks.size(),
                 "output max.message.bytes 200: each dead-lettered record_too_large with its video URL; pending "
                         + "offsets committed");
+    }
+
+    @Test
+    void aBurstToAnOutputTopicThatTakesLessThanAProducerBatchArrivesWholeAndOnce() throws Exception {
+        // The producers gather up to camel.component.kafka.producer-batch-size (128 KiB) per partition in a request;
+        // this topic takes at most 4 KiB a batch. It refuses such batches whole, and the producer splits them
+        // (KAFKA-8350): every output arrives once, none is dead-lettered as too large.
+        int limit = 4096;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.out()),
+                    List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", String.valueOf(limit)),
+                            AlterConfigOp.OpType.SET)))).all().get();
+        }
+        List<SimulatedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            tasks.add(api.createTask(TaskScript.done(Duration.ZERO)));
+        }
+        LogRecorder log = own(LogRecorder.start());
+        startBridge(settings);
+        tasks.forEach(task -> kafka.send(topics.in(), task.id(), task.id().getBytes(StandardCharsets.UTF_8)));
+
+        List<ConsumerRecord<String, byte[]>> out = kafka.awaitRecords(topics.out(), tasks.size(), DEADLINE);
+        long splits = log.countContaining("splitting and retrying");
+        assertTrue(splits > 0, "the topic refused batches larger than it takes and the producer split them");
+        assertEquals(ids(tasks), out.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
+        assertEquals(tasks.size(), kafka.readAll(topics.out(), Duration.ofMillis(500)).size(), "each once");
+        assertTrue(kafka.readAll(topics.dlq(), Duration.ofMillis(300)).isEmpty(), "nothing dead-lettered");
+        Map<Integer, Integer> bytesByPartition = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : out) {
+            assertTrue(record.serializedValueSize() < limit, "each output fits the topic on its own");
+            bytesByPartition.merge(record.partition(), record.serializedValueSize(), Integer::sum);
+        }
+        assertTrue(bytesByPartition.values().stream().allMatch(bytes -> bytes > 4 * limit),
+                "each partition's outputs are several of the topic's batches: " + bytesByPartition);
+        report("a burst to an output topic taking 4 KiB a batch", tasks.size(), tasks.size(), 0,
+                splits + " refused batches split by the producer: every output once, nothing dead-lettered");
     }
 
     @Test
