@@ -2,8 +2,8 @@ package cloud.acedata.dreamina.bridge.delivery;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Utils;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,7 +37,7 @@ public final class RecordSizeLimit {
     public static int sizeOf(byte[] key, byte[] value, Header[] headers) {
         long size = BATCH_OVERHEAD + RECORD_OVERHEAD + VARINT + length(key) + VARINT + length(value);
         for (Header header : headers) {
-            size += VARINT + utf8Length(header.key()) + VARINT + length(header.value());
+            size += VARINT + Utils.utf8Length(header.key()) + VARINT + length(header.value());
         }
         return (int) Math.min(Integer.MAX_VALUE, size);
     }
@@ -63,16 +63,6 @@ public final class RecordSizeLimit {
         return "The record is " + size + " bytes; " + (size > maxRequestSize
                 ? "the producer's max.request.size is " + maxRequestSize
                 : "topic " + topic + " refused a record of " + (topicLimit + 1) + " bytes (max.message.bytes)");
-    }
-
-    /** A header name's length in UTF-8, without encoding it when it is ASCII (as header names are). */
-    static int utf8Length(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return text.getBytes(StandardCharsets.UTF_8).length;
-            }
-        }
-        return text.length();
     }
 
     private static int length(byte[] bytes) {

@@ -23,8 +23,10 @@ class RecordSizeLimitTest {
 
     @Test
     void aHeaderNameCountsItsUtf8Bytes() {
+        int unnamed = RecordSizeLimit.sizeOf(null, null, new Header[]{new RecordHeader("", new byte[0])});
         for (String name : new String[]{"", "dreamina.task.id", "caf\u00e9", "\u2014\ud83c\udfac x"}) {
-            assertEquals(name.getBytes(StandardCharsets.UTF_8).length, RecordSizeLimit.utf8Length(name), name);
+            int named = RecordSizeLimit.sizeOf(null, null, new Header[]{new RecordHeader(name, new byte[0])});
+            assertEquals(name.getBytes(StandardCharsets.UTF_8).length, named - unnamed, name);
         }
     }
 
